@@ -1,0 +1,303 @@
+//! Generates the typed client of every enabled provider from `spec/<provider>.yaml` with progenitor.
+//!
+//! The specs keep the whole truth for every generator; what progenitor 0.15 cannot take is handled here by a
+//! normalizing pass (see `spec/README.md`, "What the Rust generator does differently"):
+//!
+//! - an operation offering several request media types keeps only `application/json`;
+//! - an operation whose request body is `multipart/form-data` is left out (the hand-written layer implements it);
+//! - a response offering several media types keeps only `application/json` when it has it;
+//! - `type: number, format: decimal` becomes `rust_decimal::Decimal` (never `f64`).
+//!
+//! Output, per provider, in `OUT_DIR`: `<provider>.rs` (the client) and `<provider>_schemas.rs` (a table from
+//! component schema name to a serde round trip through its generated type, used by the example tests).
+
+use std::{env, fmt::Write as _, fs, path::PathBuf};
+
+use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+
+/// Every provider: its cargo feature and its spec file share the name.
+const PROVIDERS: &[&str] = &["gooten", "bootic", "rewix"];
+
+const JSON: &str = "application/json";
+const MULTIPART: &str = "multipart/form-data";
+
+fn main() {
+    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    println!("cargo:rerun-if-changed=build.rs");
+
+    for provider in PROVIDERS {
+        let spec_path = root.join("spec").join(format!("{provider}.yaml"));
+        println!("cargo:rerun-if-changed={}", spec_path.display());
+        let feature = format!("CARGO_FEATURE_{}", provider.to_uppercase());
+        if env::var_os(feature).is_none() {
+            continue;
+        }
+        let text = fs::read_to_string(&spec_path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", spec_path.display()));
+        let mut spec: OpenAPI = serde_norway::from_str(&text)
+            .unwrap_or_else(|e| panic!("{} is not a valid OpenAPI 3.0 document: {e}", spec_path.display()));
+        let operations = operation_table(&spec);
+        normalize(&mut spec);
+
+        let client = generate(&spec).unwrap_or_else(|e| panic!("progenitor failed on {}: {e}", spec_path.display()));
+        fs::write(out_dir.join(format!("{provider}.rs")), client).expect("write generated client");
+        fs::write(out_dir.join(format!("{provider}_schemas.rs")), schema_table(&spec)).expect("write schema table");
+        fs::write(out_dir.join(format!("{provider}_operations.rs")), operations).expect("write operation table");
+    }
+}
+
+/// Runs progenitor with the crate's settings and pretty-prints the result.
+fn generate(spec: &OpenAPI) -> Result<String, String> {
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        // The hand-written runtime (auth, retries, tracing, error normalization) is the client's inner value,
+        // and its `ClientHooks` impl is required, so a generated client can never bypass it.
+        .with_inner_type(quote_tokens("crate::runtime::Runtime"))
+        .with_hooks(HooksMode::Expected)
+        .with_map_type("::std::collections::BTreeMap")
+        .with_conversion(
+            decimal_schema(),
+            "::rust_decimal::Decimal",
+            [TypeImpl::Display, TypeImpl::FromStr, TypeImpl::Default].into_iter(),
+        );
+    let tokens = Generator::new(&settings).generate_tokens(spec).map_err(|e| e.to_string())?;
+    let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
+    Ok(prettyplease::unparse(&file))
+}
+
+fn quote_tokens(path: &str) -> proc_macro2::TokenStream {
+    path.parse().expect("a valid Rust path")
+}
+
+/// The schema that `with_conversion` maps to `rust_decimal::Decimal` (typify ignores metadata when matching).
+fn decimal_schema() -> schemars::schema::SchemaObject {
+    schemars::schema::SchemaObject {
+        instance_type: Some(schemars::schema::InstanceType::Number.into()),
+        format: Some("decimal".to_string()),
+        ..Default::default()
+    }
+}
+
+/// The normalizing pass: see the module documentation.
+fn normalize(spec: &mut OpenAPI) {
+    for (_, item) in spec.paths.paths.iter_mut() {
+        let ReferenceOr::Item(item) = item else { continue };
+        for slot in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ] {
+            let Some(op) = slot else { continue };
+            if let Some(ReferenceOr::Item(body)) = &mut op.request_body {
+                if body.content.contains_key(MULTIPART) && !body.content.contains_key(JSON) {
+                    *slot = None;
+                    continue;
+                }
+                if body.content.len() > 1 && body.content.contains_key(JSON) {
+                    body.content.retain(|media, _| media == JSON);
+                }
+            }
+            for (_, response) in op.responses.responses.iter_mut() {
+                if let ReferenceOr::Item(response) = response {
+                    if response.content.len() > 1 && response.content.contains_key(JSON) {
+                        response.content.retain(|media, _| media == JSON);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(components) = &mut spec.components {
+        for (_, response) in components.responses.iter_mut() {
+            if let ReferenceOr::Item(response) = response {
+                if response.content.len() > 1 && response.content.contains_key(JSON) {
+                    response.content.retain(|media, _| media == JSON);
+                }
+            }
+        }
+    }
+    visit_schemas(spec, &mut canonical_decimal);
+}
+
+/// Reduces a `number`/`decimal` schema to exactly what `with_conversion` matches (validation keywords and
+/// extensions would otherwise make typify fall back to `f64`); the description is kept.
+fn canonical_decimal(schema: &mut Schema) {
+    if let SchemaKind::Type(Type::Number(number)) = &mut schema.schema_kind {
+        if matches!(&number.format, openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "decimal") {
+            *number = openapiv3::NumberType {
+                format: openapiv3::VariantOrUnknownOrEmpty::Unknown("decimal".into()),
+                ..Default::default()
+            };
+            schema.schema_data.extensions.clear();
+            schema.schema_data.nullable = false;
+        }
+    }
+}
+
+/// Calls `f` on every inline schema of the document, depth first.
+fn visit_schemas(spec: &mut OpenAPI, f: &mut dyn FnMut(&mut Schema)) {
+    fn walk(schema: &mut ReferenceOr<Schema>, f: &mut dyn FnMut(&mut Schema)) {
+        if let ReferenceOr::Item(schema) = schema {
+            walk_schema(schema, f);
+        }
+    }
+    fn walk_boxed(schema: &mut ReferenceOr<Box<Schema>>, f: &mut dyn FnMut(&mut Schema)) {
+        if let ReferenceOr::Item(schema) = schema {
+            walk_schema(schema, f);
+        }
+    }
+    fn walk_schema(schema: &mut Schema, f: &mut dyn FnMut(&mut Schema)) {
+        match &mut schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                object.properties.values_mut().for_each(|p| walk_boxed(p, f));
+                if let Some(openapiv3::AdditionalProperties::Schema(extra)) = &mut object.additional_properties {
+                    walk(extra, f);
+                }
+            }
+            SchemaKind::Type(Type::Array(array)) => {
+                if let Some(items) = &mut array.items {
+                    walk_boxed(items, f);
+                }
+            }
+            SchemaKind::OneOf { one_of: list } | SchemaKind::AllOf { all_of: list } | SchemaKind::AnyOf { any_of: list } => {
+                list.iter_mut().for_each(|s| walk(s, f));
+            }
+            SchemaKind::Not { not } => walk(not, f),
+            SchemaKind::Any(any) => {
+                any.properties.values_mut().for_each(|p| walk_boxed(p, f));
+                if let Some(items) = &mut any.items {
+                    walk_boxed(items, f);
+                }
+                for list in [&mut any.one_of, &mut any.all_of, &mut any.any_of] {
+                    list.iter_mut().for_each(|s| walk(s, f));
+                }
+            }
+            SchemaKind::Type(_) => {}
+        }
+        f(schema);
+    }
+    fn walk_content(content: &mut openapiv3::Content, f: &mut dyn FnMut(&mut Schema)) {
+        for media in content.values_mut() {
+            if let Some(schema) = &mut media.schema {
+                walk(schema, f);
+            }
+        }
+    }
+    fn walk_parameter(parameter: &mut ReferenceOr<openapiv3::Parameter>, f: &mut dyn FnMut(&mut Schema)) {
+        use openapiv3::Parameter as P;
+        if let ReferenceOr::Item(
+            P::Query { parameter_data, .. }
+            | P::Header { parameter_data, .. }
+            | P::Path { parameter_data, .. }
+            | P::Cookie { parameter_data, .. },
+        ) = parameter
+        {
+            if let openapiv3::ParameterSchemaOrContent::Schema(schema) = &mut parameter_data.format {
+                walk(schema, f);
+            }
+        }
+    }
+
+    if let Some(components) = &mut spec.components {
+        components.schemas.values_mut().for_each(|s| walk(s, f));
+        components.parameters.values_mut().for_each(|p| walk_parameter(p, f));
+        for body in components.request_bodies.values_mut() {
+            if let ReferenceOr::Item(body) = body {
+                walk_content(&mut body.content, f);
+            }
+        }
+        for response in components.responses.values_mut() {
+            if let ReferenceOr::Item(response) = response {
+                walk_content(&mut response.content, f);
+            }
+        }
+    }
+    for (_, item) in spec.paths.paths.iter_mut() {
+        let ReferenceOr::Item(item) = item else { continue };
+        item.parameters.iter_mut().for_each(|p| walk_parameter(p, f));
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ];
+        for op in operations.into_iter().flatten() {
+            op.parameters.iter_mut().for_each(|p| walk_parameter(p, f));
+            if let Some(ReferenceOr::Item(body)) = &mut op.request_body {
+                walk_content(&mut body.content, f);
+            }
+            for (_, response) in op.responses.responses.iter_mut() {
+                if let ReferenceOr::Item(response) = response {
+                    walk_content(&mut response.content, f);
+                }
+            }
+        }
+    }
+}
+
+/// What the runtime needs to know of every operation (including those left out of the generated client):
+/// whether it is idempotent (GET/HEAD/PUT/DELETE/OPTIONS, or `x-idempotent: true`) and which security schemes
+/// it requires.
+fn operation_table(spec: &OpenAPI) -> String {
+    let mut out = String::from(
+        "// Generated by build.rs from the spec: every operation, its idempotency and its security schemes.\n\
+         pub(crate) static OPERATIONS: &[crate::runtime::OperationMeta] = &[\n",
+    );
+    for (_, method, op) in spec.operations() {
+        let id = op.operation_id.as_deref().expect("every operation has an operationId (cargo xtask check)");
+        let marked = op.extensions.get("x-idempotent").and_then(|v| v.as_bool()).unwrap_or(false);
+        let idempotent = marked || matches!(method, "get" | "head" | "put" | "delete" | "options");
+        let security = op.security.as_ref().or(spec.security.as_ref());
+        let schemes: Vec<String> = security
+            .and_then(|alternatives| alternatives.first())
+            .map(|requirement| requirement.keys().map(|k| format!("{k:?}")).collect())
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "    crate::runtime::OperationMeta {{ id: {id:?}, idempotent: {idempotent}, security: &[{}] }},",
+            schemes.join(", ")
+        )
+        .unwrap();
+    }
+    out.push_str("];\n");
+    out
+}
+
+/// A `match` from component schema name to a serde round trip through the generated type, for the tests that
+/// check every example of the spec against the generated code.
+fn schema_table(spec: &OpenAPI) -> String {
+    let mut out = String::from(
+        "// Generated by build.rs: component schema name -> serde round trip through its generated type.\n\
+         /// Deserializes `value` into the generated type of schema `name` and serializes it back.\n\
+         /// `None` when the spec has no component of that name.\n\
+         #[allow(dead_code)]\n\
+         pub fn roundtrip(name: &str, value: ::serde_json::Value) -> Option<Result<::serde_json::Value, String>> {\n\
+         \x20   fn through<T: ::serde::de::DeserializeOwned + ::serde::Serialize>(value: ::serde_json::Value) -> Result<::serde_json::Value, String> {\n\
+         \x20       let typed: T = ::serde_json::from_value(value).map_err(|e| e.to_string())?;\n\
+         \x20       ::serde_json::to_value(&typed).map_err(|e| e.to_string())\n\
+         \x20   }\n\
+         \x20   Some(match name {\n",
+    );
+    let names = spec.components.iter().flat_map(|c| c.schemas.keys());
+    for name in names {
+        let valid_ident = name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && name.chars().all(|c| c.is_ascii_alphanumeric());
+        if valid_ident {
+            writeln!(out, "        {name:?} => through::<types::{name}>(value),").unwrap();
+        }
+    }
+    out.push_str("        _ => return None,\n    })\n}\n");
+    out
+}

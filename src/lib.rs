@@ -1,0 +1,26 @@
+//! Typed, async API bindings for the order APIs online shops use to get goods made and shipped:
+//! **Gooten** (print-on-demand), **Bootic** (shop platform) and the **Rewix "ghost" API** run by
+//! Brandsdistribution and other dropshipping wholesalers.
+//!
+//! Each provider module has a `generated` client (progenitor, from `spec/<provider>.yaml`) and a small
+//! hand-written ergonomic client on top of it. Every provider shares one [`Error`] type, one retry and timeout
+//! policy ([`RetryPolicy`], [`Timeouts`]) and one [`Secret`] wrapper for credentials.
+#![warn(missing_docs)]
+
+mod base_url;
+mod error;
+mod runtime;
+mod secret;
+
+pub use error::{Error, ErrorKind, FieldError, Provider, Result};
+pub use runtime::{RetryPolicy, Runtime, Timeouts};
+pub use secret::Secret;
+
+#[cfg(feature = "gooten")]
+pub mod gooten;
+
+#[cfg(feature = "rewix")]
+pub mod rewix;
+
+#[cfg(feature = "bootic")]
+pub mod bootic;
