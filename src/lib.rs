@@ -13,7 +13,7 @@ mod runtime;
 mod secret;
 
 pub use error::{Error, ErrorKind, FieldError, Provider, Result};
-pub use runtime::{RetryPolicy, Runtime, Timeouts};
+pub use runtime::{Execute, RetryPolicy, Runtime, Timeouts};
 pub use secret::Secret;
 
 #[cfg(feature = "gooten")]

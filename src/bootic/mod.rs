@@ -5,6 +5,8 @@
 pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/bootic.rs"));
     crate::runtime::forward_client_hooks!(Client);
+    const PROVIDER: crate::Provider = crate::Provider::Bootic;
+    include!(concat!(env!("OUT_DIR"), "/bootic_execute.rs"));
 }
 
 mod operations {

@@ -5,6 +5,8 @@
 pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/gooten.rs"));
     crate::runtime::forward_client_hooks!(Client);
+    const PROVIDER: crate::Provider = crate::Provider::Gooten;
+    include!(concat!(env!("OUT_DIR"), "/gooten_execute.rs"));
 }
 
 mod operations {

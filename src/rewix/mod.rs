@@ -5,6 +5,8 @@
 pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/rewix.rs"));
     crate::runtime::forward_client_hooks!(Client);
+    const PROVIDER: crate::Provider = crate::Provider::Rewix;
+    include!(concat!(env!("OUT_DIR"), "/rewix_execute.rs"));
 }
 
 mod operations {
