@@ -23,7 +23,8 @@ const JSON: &str = "application/json";
 const MULTIPART: &str = "multipart/form-data";
 
 fn main() {
-    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root =
+        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     println!("cargo:rerun-if-changed=build.rs");
 
@@ -36,16 +37,33 @@ fn main() {
         }
         let text = fs::read_to_string(&spec_path)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", spec_path.display()));
-        let mut spec: OpenAPI = serde_norway::from_str(&text)
-            .unwrap_or_else(|e| panic!("{} is not a valid OpenAPI 3.0 document: {e}", spec_path.display()));
+        let mut spec: OpenAPI = serde_norway::from_str(&text).unwrap_or_else(|e| {
+            panic!(
+                "{} is not a valid OpenAPI 3.0 document: {e}",
+                spec_path.display()
+            )
+        });
         let operations = operation_table(&spec);
         normalize(&mut spec);
 
-        let client = generate(&spec).unwrap_or_else(|e| panic!("progenitor failed on {}: {e}", spec_path.display()));
+        let client = generate(&spec)
+            .unwrap_or_else(|e| panic!("progenitor failed on {}: {e}", spec_path.display()));
         fs::write(out_dir.join(format!("{provider}.rs")), client).expect("write generated client");
-        fs::write(out_dir.join(format!("{provider}_schemas.rs")), schema_table(&spec)).expect("write schema table");
-        fs::write(out_dir.join(format!("{provider}_operations.rs")), operations).expect("write operation table");
-        fs::write(out_dir.join(format!("{provider}_execute.rs")), execute_impls(&spec)).expect("write execute impls");
+        fs::write(
+            out_dir.join(format!("{provider}_schemas.rs")),
+            schema_table(&spec),
+        )
+        .expect("write schema table");
+        fs::write(
+            out_dir.join(format!("{provider}_operations.rs")),
+            operations,
+        )
+        .expect("write operation table");
+        fs::write(
+            out_dir.join(format!("{provider}_execute.rs")),
+            execute_impls(&spec),
+        )
+        .expect("write execute impls");
     }
 }
 
@@ -65,7 +83,9 @@ fn generate(spec: &OpenAPI) -> Result<String, String> {
             "::rust_decimal::Decimal",
             [TypeImpl::Display, TypeImpl::FromStr, TypeImpl::Default].into_iter(),
         );
-    let tokens = Generator::new(&settings).generate_tokens(spec).map_err(|e| e.to_string())?;
+    let tokens = Generator::new(&settings)
+        .generate_tokens(spec)
+        .map_err(|e| e.to_string())?;
     let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
     Ok(prettyplease::unparse(&file))
 }
@@ -86,7 +106,9 @@ fn decimal_schema() -> schemars::schema::SchemaObject {
 /// The normalizing pass: see the module documentation.
 fn normalize(spec: &mut OpenAPI) {
     for (_, item) in spec.paths.paths.iter_mut() {
-        let ReferenceOr::Item(item) = item else { continue };
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
         for slot in [
             &mut item.get,
             &mut item.put,
@@ -132,7 +154,8 @@ fn normalize(spec: &mut OpenAPI) {
 /// extensions would otherwise make typify fall back to `f64`); the description is kept.
 fn canonical_decimal(schema: &mut Schema) {
     if let SchemaKind::Type(Type::Number(number)) = &mut schema.schema_kind {
-        if matches!(&number.format, openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "decimal") {
+        if matches!(&number.format, openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "decimal")
+        {
             *number = openapiv3::NumberType {
                 format: openapiv3::VariantOrUnknownOrEmpty::Unknown("decimal".into()),
                 ..Default::default()
@@ -158,8 +181,13 @@ fn visit_schemas(spec: &mut OpenAPI, f: &mut dyn FnMut(&mut Schema)) {
     fn walk_schema(schema: &mut Schema, f: &mut dyn FnMut(&mut Schema)) {
         match &mut schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => {
-                object.properties.values_mut().for_each(|p| walk_boxed(p, f));
-                if let Some(openapiv3::AdditionalProperties::Schema(extra)) = &mut object.additional_properties {
+                object
+                    .properties
+                    .values_mut()
+                    .for_each(|p| walk_boxed(p, f));
+                if let Some(openapiv3::AdditionalProperties::Schema(extra)) =
+                    &mut object.additional_properties
+                {
                     walk(extra, f);
                 }
             }
@@ -168,7 +196,9 @@ fn visit_schemas(spec: &mut OpenAPI, f: &mut dyn FnMut(&mut Schema)) {
                     walk_boxed(items, f);
                 }
             }
-            SchemaKind::OneOf { one_of: list } | SchemaKind::AllOf { all_of: list } | SchemaKind::AnyOf { any_of: list } => {
+            SchemaKind::OneOf { one_of: list }
+            | SchemaKind::AllOf { all_of: list }
+            | SchemaKind::AnyOf { any_of: list } => {
                 list.iter_mut().for_each(|s| walk(s, f));
             }
             SchemaKind::Not { not } => walk(not, f),
@@ -192,7 +222,10 @@ fn visit_schemas(spec: &mut OpenAPI, f: &mut dyn FnMut(&mut Schema)) {
             }
         }
     }
-    fn walk_parameter(parameter: &mut ReferenceOr<openapiv3::Parameter>, f: &mut dyn FnMut(&mut Schema)) {
+    fn walk_parameter(
+        parameter: &mut ReferenceOr<openapiv3::Parameter>,
+        f: &mut dyn FnMut(&mut Schema),
+    ) {
         use openapiv3::Parameter as P;
         if let ReferenceOr::Item(
             P::Query { parameter_data, .. }
@@ -201,7 +234,8 @@ fn visit_schemas(spec: &mut OpenAPI, f: &mut dyn FnMut(&mut Schema)) {
             | P::Cookie { parameter_data, .. },
         ) = parameter
         {
-            if let openapiv3::ParameterSchemaOrContent::Schema(schema) = &mut parameter_data.format {
+            if let openapiv3::ParameterSchemaOrContent::Schema(schema) = &mut parameter_data.format
+            {
                 walk(schema, f);
             }
         }
@@ -209,7 +243,10 @@ fn visit_schemas(spec: &mut OpenAPI, f: &mut dyn FnMut(&mut Schema)) {
 
     if let Some(components) = &mut spec.components {
         components.schemas.values_mut().for_each(|s| walk(s, f));
-        components.parameters.values_mut().for_each(|p| walk_parameter(p, f));
+        components
+            .parameters
+            .values_mut()
+            .for_each(|p| walk_parameter(p, f));
         for body in components.request_bodies.values_mut() {
             if let ReferenceOr::Item(body) = body {
                 walk_content(&mut body.content, f);
@@ -222,8 +259,12 @@ fn visit_schemas(spec: &mut OpenAPI, f: &mut dyn FnMut(&mut Schema)) {
         }
     }
     for (_, item) in spec.paths.paths.iter_mut() {
-        let ReferenceOr::Item(item) = item else { continue };
-        item.parameters.iter_mut().for_each(|p| walk_parameter(p, f));
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        item.parameters
+            .iter_mut()
+            .for_each(|p| walk_parameter(p, f));
         let operations = [
             &mut item.get,
             &mut item.put,
@@ -257,8 +298,15 @@ fn operation_table(spec: &OpenAPI) -> String {
          pub(crate) static OPERATIONS: &[crate::runtime::OperationMeta] = &[\n",
     );
     for (_, method, op) in spec.operations() {
-        let id = op.operation_id.as_deref().expect("every operation has an operationId (cargo xtask check)");
-        let marked = op.extensions.get("x-idempotent").and_then(|v| v.as_bool()).unwrap_or(false);
+        let id = op
+            .operation_id
+            .as_deref()
+            .expect("every operation has an operationId (cargo xtask check)");
+        let marked = op
+            .extensions
+            .get("x-idempotent")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
         let idempotent = marked || matches!(method, "get" | "head" | "put" | "delete" | "options");
         let security = op.security.as_ref().or(spec.security.as_ref());
         let schemes: Vec<String> = security
@@ -267,12 +315,36 @@ fn operation_table(spec: &OpenAPI) -> String {
             .unwrap_or_default();
         writeln!(
             out,
-            "    crate::runtime::OperationMeta {{ id: {id:?}, idempotent: {idempotent}, security: &[{}] }},",
+            "    crate::runtime::OperationMeta {{ id: {id:?}, method: {:?}, idempotent: {idempotent}, security: &[{}] }},",
+            snake_case(id),
             schemes.join(", ")
         )
         .unwrap();
     }
     out.push_str("];\n");
+    out
+}
+
+/// The name progenitor gives an operation's method (and reports in `OperationInfo::operation_id`).
+fn snake_case(id: &str) -> String {
+    let mut out = String::new();
+    let chars: Vec<char> = id.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
+            if i > 0 && (prev_lower || (prev_upper && next_lower)) {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c == '-' || c == '.' {
+            out.push('_');
+        } else {
+            out.push(c);
+        }
+    }
     out
 }
 
@@ -282,19 +354,26 @@ fn operation_table(spec: &OpenAPI) -> String {
 fn execute_impls(spec: &OpenAPI) -> String {
     let mut out = String::from("// Generated by build.rs: `Execute` for every request builder.\n");
     for (_, _, op) in spec.operations() {
-        let id = op.operation_id.as_deref().expect("every operation has an operationId");
-        let success = op
-            .responses
-            .responses
-            .iter()
-            .find(|(status, _)| matches!(status, openapiv3::StatusCode::Code(200..=299) | openapiv3::StatusCode::Range(2)));
+        let id = op
+            .operation_id
+            .as_deref()
+            .expect("every operation has an operationId");
+        let success = op.responses.responses.iter().find(|(status, _)| {
+            matches!(
+                status,
+                openapiv3::StatusCode::Code(200..=299) | openapiv3::StatusCode::Range(2)
+            )
+        });
         let output = match success.map(|(_, r)| r) {
             None => continue,
             Some(ReferenceOr::Reference { .. }) => continue,
             Some(ReferenceOr::Item(response)) => match response.content.get(JSON) {
                 Some(media) => match &media.schema {
                     Some(ReferenceOr::Reference { reference }) => {
-                        format!("types::{}", reference.trim_start_matches("#/components/schemas/"))
+                        format!(
+                            "types::{}",
+                            reference.trim_start_matches("#/components/schemas/")
+                        )
                     }
                     _ => continue,
                 },
@@ -304,7 +383,10 @@ fn execute_impls(spec: &OpenAPI) -> String {
         };
         let builder = {
             let mut chars = id.chars();
-            let first = chars.next().expect("non-empty operationId").to_ascii_uppercase();
+            let first = chars
+                .next()
+                .expect("non-empty operationId")
+                .to_ascii_uppercase();
             format!("{first}{}", chars.as_str())
         };
         writeln!(

@@ -10,7 +10,8 @@ use crate::error::{Error, Result};
 /// or `localhost`), so credentials never cross a network in clear text. The result has no trailing slash, so
 /// `base + "/path"` is always right.
 pub(crate) fn parse(base: &str) -> Result<Url> {
-    let url = Url::parse(base).map_err(|e| Error::configuration(format!("base URL {base:?} is not a URL: {e}")))?;
+    let url = Url::parse(base)
+        .map_err(|e| Error::configuration(format!("base URL {base:?} is not a URL: {e}")))?;
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(&url) => {}
@@ -20,13 +21,21 @@ pub(crate) fn parse(base: &str) -> Result<Url> {
                 url.host_str().unwrap_or_default()
             )));
         }
-        other => return Err(Error::configuration(format!("unsupported URL scheme {other:?}: use https://"))),
+        other => {
+            return Err(Error::configuration(format!(
+                "unsupported URL scheme {other:?}: use https://"
+            )));
+        }
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(Error::configuration(format!("base URL {base:?} has no host")));
+        return Err(Error::configuration(format!(
+            "base URL {base:?} has no host"
+        )));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::configuration(format!("base URL {base:?} must not have a query or fragment")));
+        return Err(Error::configuration(format!(
+            "base URL {base:?} must not have a query or fragment"
+        )));
     }
     let mut url = url;
     let trimmed = url.path().trim_end_matches('/').to_string();
@@ -55,15 +64,29 @@ mod tests {
 
     #[test]
     fn https_and_loopback_http_are_accepted() {
-        assert_eq!(as_base(&parse("https://api.print.io/api/").unwrap()), "https://api.print.io/api");
-        for ok in ["http://127.0.0.1:8080", "http://127.1.2.3", "http://[::1]:9/x", "http://localhost:1"] {
+        assert_eq!(
+            as_base(&parse("https://api.print.io/api/").unwrap()),
+            "https://api.print.io/api"
+        );
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "http://[::1]:9/x",
+            "http://localhost:1",
+        ] {
             assert!(parse(ok).is_ok(), "{ok}");
         }
     }
 
     #[test]
     fn plain_http_elsewhere_is_refused() {
-        for bad in ["http://api.print.io/api", "http://10.0.0.1", "http://localhost.evil.com", "ftp://x.org", "nope"] {
+        for bad in [
+            "http://api.print.io/api",
+            "http://10.0.0.1",
+            "http://localhost.evil.com",
+            "ftp://x.org",
+            "nope",
+        ] {
             let err = parse(bad).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Configuration, "{bad}");
         }

@@ -123,7 +123,11 @@ pub struct FieldError {
 impl FieldError {
     /// A field error with no attempted value.
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError { path: path.into(), message: message.into(), attempted_value: None }
+        FieldError {
+            path: path.into(),
+            message: message.into(),
+            attempted_value: None,
+        }
     }
 }
 
@@ -291,10 +295,6 @@ impl Error {
         self.inner.source = Some(Box::new(source));
         self
     }
-    pub(crate) fn with_kind(mut self, kind: ErrorKind) -> Self {
-        self.inner.kind = kind;
-        self
-    }
 
     /// A configuration error with a message.
     pub(crate) fn configuration(message: impl Into<String>) -> Self {
@@ -377,7 +377,10 @@ impl fmt::Debug for Error {
 
 impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.inner.source.as_ref().map(|s| &**s as &(dyn StdError + 'static))
+        self.inner
+            .source
+            .as_ref()
+            .map(|s| &**s as &(dyn StdError + 'static))
     }
 }
 

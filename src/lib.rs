@@ -24,3 +24,6 @@ pub mod rewix;
 
 #[cfg(feature = "bootic")]
 pub mod bootic;
+
+#[cfg(feature = "sandbox")]
+pub mod sandbox;

@@ -64,7 +64,10 @@ pub(crate) fn scrub(text: &[u8], secrets: &[Secret]) -> Vec<u8> {
     for secret in secrets.iter().filter(|s| s.expose().len() >= 4) {
         let raw = secret.expose();
         let encoded: String = url::form_urlencoded::byte_serialize(raw.as_bytes()).collect();
-        let percent = raw.replace('+', "%2B").replace('/', "%2F").replace('=', "%3D");
+        let percent = raw
+            .replace('+', "%2B")
+            .replace('/', "%2F")
+            .replace('=', "%3D");
         for needle in [raw, encoded.as_str(), percent.as_str()] {
             out = replace_all(&out, needle.as_bytes(), b"[REDACTED]");
         }
@@ -99,6 +102,9 @@ mod tests {
         let key = Secret::new("ab+c/d=e");
         let body = br#"{"AttemptedValue":"ab+c/d=e","url":"?k=ab%2Bc%2Fd%3De"}"#;
         let scrubbed = String::from_utf8(scrub(body, &[key])).unwrap();
-        assert_eq!(scrubbed, r#"{"AttemptedValue":"[REDACTED]","url":"?k=[REDACTED]"}"#);
+        assert_eq!(
+            scrubbed,
+            r#"{"AttemptedValue":"[REDACTED]","url":"?k=[REDACTED]"}"#
+        );
     }
 }

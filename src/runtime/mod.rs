@@ -33,6 +33,8 @@ pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub(crate) struct OperationMeta {
     /// The operationId.
     pub id: &'static str,
+    /// The generated method's name, which progenitor reports as `OperationInfo::operation_id`.
+    pub method: &'static str,
     /// Safe to send twice: GET/HEAD/PUT/DELETE/OPTIONS, or a POST marked `x-idempotent: true` in the spec.
     pub idempotent: bool,
     /// The names of the security schemes the operation requires (first alternative of `security`).
@@ -42,7 +44,11 @@ pub(crate) struct OperationMeta {
 /// Adds credentials to a request (query parameters, Basic auth, a bearer token).
 pub(crate) trait Auth: Send + Sync + 'static {
     /// Adds the credentials `operation` needs to `request`.
-    fn apply<'a>(&'a self, request: &'a mut reqwest::Request, operation: &'a OperationMeta) -> BoxFuture<'a, Result<()>>;
+    fn apply<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        operation: &'a OperationMeta,
+    ) -> BoxFuture<'a, Result<()>>;
 
     /// Called after a 401 answer: renew the credentials if possible, and say whether the request should be
     /// repeated once with the new ones.
@@ -88,7 +94,9 @@ impl Options {
             .connect_timeout(self.timeouts.connect())
             .user_agent(concat!("fulfillment-apis/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| Error::configuration("cannot build the HTTP client").with_source(e.without_url()))
+            .map_err(|e| {
+                Error::configuration("cannot build the HTTP client").with_source(e.without_url())
+            })
     }
 }
 
@@ -172,11 +180,6 @@ impl Runtime {
         })
     }
 
-    /// The provider this runtime talks to.
-    pub(crate) fn provider(&self) -> Provider {
-        self.shared.provider
-    }
-
     /// The HTTP client, for `new_with_client`.
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.shared.http
@@ -186,7 +189,7 @@ impl Runtime {
         self.shared
             .operations
             .iter()
-            .find(|op| op.id == id)
+            .find(|op| op.method == id || op.id == id)
             .unwrap_or_else(|| panic!("operation {id} is not in the {} spec", self.shared.provider))
     }
 
@@ -213,7 +216,11 @@ impl Runtime {
 
     /// The `exec` hook: sends the request with timeouts and retries (idempotent requests only), buffers the
     /// answer, classifies it, records what the error mapping needs, and traces it.
-    pub(crate) async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+    pub(crate) async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
         let op = self.operation(info.operation_id);
         let span = tracing::info_span!(
             "fulfillment_apis.request",
@@ -225,15 +232,26 @@ impl Runtime {
             duration_ms = Empty,
         );
         let started = Instant::now();
-        let result = self.exec_attempts(request, op).instrument(span.clone()).await;
+        let result = self
+            .exec_attempts(request, op)
+            .instrument(span.clone())
+            .await;
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         result
     }
 
-    async fn exec_attempts(&self, request: reqwest::Request, op: &'static OperationMeta) -> reqwest::Result<reqwest::Response> {
+    async fn exec_attempts(
+        &self,
+        request: reqwest::Request,
+        op: &'static OperationMeta,
+    ) -> reqwest::Result<reqwest::Response> {
         let span = tracing::Span::current();
         let policy = &self.shared.options.retry;
-        let max_attempts = if op.idempotent { policy.max_attempts() } else { 1 };
+        let max_attempts = if op.idempotent {
+            policy.max_attempts()
+        } else {
+            1
+        };
         let mut renewed = false;
         let mut attempt = 0;
         let mut pending = Some(request);
@@ -251,18 +269,33 @@ impl Runtime {
             let elapsed_ms = sent_at.elapsed().as_millis() as u64;
             match outcome {
                 Ok(answer) => {
-                    let kind = self.shared.dialect.classify(answer.status, &answer.headers, &answer.body);
+                    let kind =
+                        self.shared
+                            .dialect
+                            .classify(answer.status, &answer.headers, &answer.body);
                     span.record("status", answer.status.as_u16());
-                    tracing::debug!(attempt, status = answer.status.as_u16(), elapsed_ms, error = kind.map(|k| k.as_str()), "answer");
+                    tracing::debug!(
+                        attempt,
+                        status = answer.status.as_u16(),
+                        elapsed_ms,
+                        error = kind.map(|k| k.as_str()),
+                        "answer"
+                    );
                     let retry_after = retry::retry_after(&answer.headers);
-                    if kind == Some(ErrorKind::Authentication) && answer.status == StatusCode::UNAUTHORIZED && !renewed {
+                    if kind == Some(ErrorKind::Authentication)
+                        && answer.status == StatusCode::UNAUTHORIZED
+                        && !renewed
+                    {
                         // A 401 means the provider refused the request, so even a POST was not applied: renew
                         // the credentials once and repeat the request once.
                         if let Some(mut again) = spare.take() {
                             if self.shared.auth.renew().await {
                                 renewed = true;
                                 if self.shared.auth.apply(&mut again, op).await.is_ok() {
-                                    tracing::info!(attempt, "credentials renewed after 401; repeating once");
+                                    tracing::info!(
+                                        attempt,
+                                        "credentials renewed after 401; repeating once"
+                                    );
                                     pending = Some(again);
                                     continue;
                                 }
@@ -270,9 +303,18 @@ impl Runtime {
                         }
                     }
                     if let Some(kind) = kind {
-                        if attempt < max_attempts && retry::retryable_kind(kind, Some(answer.status)) {
-                            if let (Some(again), Some(delay)) = (spare, policy.delay(attempt + 1, retry_after)) {
-                                tracing::warn!(attempt, status = answer.status.as_u16(), delay_ms = delay.as_millis() as u64, "retrying");
+                        if attempt < max_attempts
+                            && retry::retryable_kind(kind, Some(answer.status))
+                        {
+                            if let (Some(again), Some(delay)) =
+                                (spare, policy.delay(attempt + 1, retry_after))
+                            {
+                                tracing::warn!(
+                                    attempt,
+                                    status = answer.status.as_u16(),
+                                    delay_ms = delay.as_millis() as u64,
+                                    "retrying"
+                                );
                                 tokio::time::sleep(delay).await;
                                 pending = Some(again);
                                 continue;
@@ -282,10 +324,21 @@ impl Runtime {
                     return Ok(self.finish(answer, kind, retry_after));
                 }
                 Err(error) => {
-                    tracing::debug!(attempt, elapsed_ms, timeout = error.is_timeout(), connect = error.is_connect(), "no answer");
+                    tracing::debug!(
+                        attempt,
+                        elapsed_ms,
+                        timeout = error.is_timeout(),
+                        connect = error.is_connect(),
+                        "no answer"
+                    );
                     if attempt < max_attempts && retry::retryable_transport(&error) {
-                        if let (Some(again), Some(delay)) = (spare, policy.delay(attempt + 1, None)) {
-                            tracing::warn!(attempt, delay_ms = delay.as_millis() as u64, "retrying after transport failure");
+                        if let (Some(again), Some(delay)) = (spare, policy.delay(attempt + 1, None))
+                        {
+                            tracing::warn!(
+                                attempt,
+                                delay_ms = delay.as_millis() as u64,
+                                "retrying after transport failure"
+                            );
                             tokio::time::sleep(delay).await;
                             pending = Some(again);
                             continue;
@@ -303,13 +356,27 @@ impl Runtime {
         let version = response.version();
         let headers = response.headers().clone();
         let body = response.bytes().await?;
-        Ok(Answer { status, version, headers, body })
+        Ok(Answer {
+            status,
+            version,
+            headers,
+            body,
+        })
     }
 
     /// Records the answer for the error mapping and rebuilds a response for the generated code. A 2xx answer
     /// that the dialect calls an error gets a 4xx status so the generated code takes its error path.
-    fn finish(&self, answer: Answer, kind: Option<ErrorKind>, retry_after: Option<std::time::Duration>) -> reqwest::Response {
-        let scrubbed = if kind.is_some() { Some(Bytes::from(scrub(&answer.body, &self.shared.secrets))) } else { None };
+    fn finish(
+        &self,
+        answer: Answer,
+        kind: Option<ErrorKind>,
+        retry_after: Option<std::time::Duration>,
+    ) -> reqwest::Response {
+        let scrubbed = if kind.is_some() {
+            Some(Bytes::from(scrub(&answer.body, &self.shared.secrets)))
+        } else {
+            None
+        };
         record(|r| {
             r.status = Some(answer.status);
             r.error_kind = kind;
@@ -317,25 +384,40 @@ impl Runtime {
             r.retry_after = retry_after;
         });
         let status = match kind {
-            Some(ErrorKind::Authentication) if answer.status.is_success() => StatusCode::UNAUTHORIZED,
+            Some(ErrorKind::Authentication) if answer.status.is_success() => {
+                StatusCode::UNAUTHORIZED
+            }
             Some(_) if answer.status.is_success() => REWRITTEN_ERROR_STATUS,
             _ => answer.status,
         };
-        let mut builder = http::Response::builder().status(status).version(answer.version);
+        let mut builder = http::Response::builder()
+            .status(status)
+            .version(answer.version);
         if let Some(headers) = builder.headers_mut() {
             *headers = answer.headers;
             if status != answer.status {
-                headers.insert("x-fulfillment-apis-original-status", HeaderValue::from(answer.status.as_u16()));
+                headers.insert(
+                    "x-fulfillment-apis-original-status",
+                    HeaderValue::from(answer.status.as_u16()),
+                );
             }
         }
-        let response = builder.body(answer.body).expect("status and headers came from a valid response");
+        let response = builder
+            .body(answer.body)
+            .expect("status and headers came from a valid response");
         reqwest::Response::from(response)
     }
 
     /// Runs a hand-built request (for operations the generator leaves out) through the same hooks, returning
     /// the raw success body.
-    pub(crate) async fn call_raw(&self, operation: &'static str, mut request: reqwest::Request) -> Result<(StatusCode, Bytes)> {
-        let info = OperationInfo { operation_id: operation };
+    pub(crate) async fn call_raw(
+        &self,
+        operation: &'static str,
+        mut request: reqwest::Request,
+    ) -> Result<(StatusCode, Bytes)> {
+        let info = OperationInfo {
+            operation_id: operation,
+        };
         let future = async {
             self.pre::<()>(&mut request, &info).await?;
             let response = self.exec(request, &info).await?;
@@ -343,21 +425,35 @@ impl Runtime {
             if !status.is_success() {
                 return Err(progenitor_client::Error::UnexpectedResponse(response));
             }
-            let body = response.bytes().await.map_err(progenitor_client::Error::ResponseBodyError)?;
+            let body = response
+                .bytes()
+                .await
+                .map_err(progenitor_client::Error::ResponseBodyError)?;
             Ok(ResponseValue::new((status, body), status, HeaderMap::new()))
         };
         execute(self.shared.provider, operation, future).await
     }
 
     /// Maps progenitor's error (and what the hooks recorded) into the crate's error.
-    fn map_error<E>(&self, operation: &'static str, error: progenitor_client::Error<E>, rec: CallRecord) -> Error {
+    fn map_error<E>(
+        &self,
+        operation: &'static str,
+        error: progenitor_client::Error<E>,
+        rec: CallRecord,
+    ) -> Error {
         use progenitor_client::Error as P;
         let op = self.operation(operation);
         let base = |kind: ErrorKind| {
-            Error::new(kind).with_provider(self.shared.provider).with_operation(operation).with_attempts(rec.attempts)
+            Error::new(kind)
+                .with_provider(self.shared.provider)
+                .with_operation(operation)
+                .with_attempts(rec.attempts)
         };
         if let Some(failure) = rec.failure {
-            return failure.with_provider(self.shared.provider).with_operation(operation).with_attempts(rec.attempts);
+            return failure
+                .with_provider(self.shared.provider)
+                .with_operation(operation)
+                .with_attempts(rec.attempts);
         }
         let from_answer = |kind: ErrorKind, status: StatusCode, body: Bytes| {
             let details = self.shared.dialect.details(status, &body);
@@ -368,7 +464,9 @@ impl Runtime {
                 .with_retry_after(rec.retry_after)
                 .with_body(body)
                 // A 5xx (or 408) answer to a non-idempotent request: the provider may have applied it.
-                .with_outcome_unknown(!op.idempotent && matches!(kind, ErrorKind::Server | ErrorKind::Timeout));
+                .with_outcome_unknown(
+                    !op.idempotent && matches!(kind, ErrorKind::Server | ErrorKind::Timeout),
+                );
             if let Some(message) = details.message {
                 err = err.with_message(message);
             }
@@ -377,10 +475,14 @@ impl Runtime {
         match error {
             P::ErrorResponse(_) | P::UnexpectedResponse(_) if rec.status.is_some() => {
                 let status = rec.status.expect("checked");
-                let kind = rec.error_kind.unwrap_or_else(|| ErrorKind::from_status(status));
+                let kind = rec
+                    .error_kind
+                    .unwrap_or_else(|| ErrorKind::from_status(status));
                 from_answer(kind, status, rec.body.unwrap_or_default())
             }
-            P::ErrorResponse(value) => base(ErrorKind::from_status(value.status())).with_status(value.status()),
+            P::ErrorResponse(value) => {
+                base(ErrorKind::from_status(value.status())).with_status(value.status())
+            }
             P::UnexpectedResponse(response) => {
                 base(ErrorKind::from_status(response.status())).with_status(response.status())
             }
@@ -391,16 +493,25 @@ impl Runtime {
                     Some(kind) => from_answer(kind, status, rec.body.unwrap_or(bytes)),
                     None => base(ErrorKind::Decode)
                         .with_status(status)
-                        .with_message(format!("the answer does not match the {} spec: {source}", self.shared.provider))
+                        .with_message(format!(
+                            "the answer does not match the {} spec: {source}",
+                            self.shared.provider
+                        ))
                         .with_body(Bytes::from(scrub(&bytes, &self.shared.secrets)))
                         .with_source(source),
                 }
             }
             P::CommunicationError(source) | P::ResponseBodyError(source) => {
-                let kind = if source.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Transport };
+                let kind = if source.is_timeout() {
+                    ErrorKind::Timeout
+                } else {
+                    ErrorKind::Transport
+                };
                 // Nothing was sent when the connection could not even be opened.
                 let maybe_applied = !op.idempotent && !source.is_connect();
-                base(kind).with_outcome_unknown(maybe_applied).with_source(source.without_url())
+                base(kind)
+                    .with_outcome_unknown(maybe_applied)
+                    .with_source(source.without_url())
             }
             P::InvalidRequest(message) => base(ErrorKind::InvalidRequest).with_message(message),
             P::Custom(message) => base(ErrorKind::InvalidRequest).with_message(message),
@@ -440,7 +551,8 @@ pub(crate) async fn execute<T, E>(
             // The builder refused its input before anything reached the runtime.
             None => {
                 let message = match error {
-                    progenitor_client::Error::InvalidRequest(message) | progenitor_client::Error::Custom(message) => message,
+                    progenitor_client::Error::InvalidRequest(message)
+                    | progenitor_client::Error::Custom(message) => message,
                     _ => "the request could not be built".to_string(),
                 };
                 Err(Error::new(ErrorKind::InvalidRequest)

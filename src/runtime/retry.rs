@@ -40,7 +40,10 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// A policy that sends every request once.
     pub fn never() -> Self {
-        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
     }
     /// How many times a request may be sent in all (at least 1).
     pub fn with_max_attempts(mut self, attempts: u32) -> Self {
@@ -70,12 +73,19 @@ impl RetryPolicy {
 
     /// The wait before attempt `next_attempt` (2 for the first retry), or `None` when the provider's
     /// `Retry-After` is longer than the cap.
-    pub(crate) fn delay(&self, next_attempt: u32, retry_after: Option<Duration>) -> Option<Duration> {
+    pub(crate) fn delay(
+        &self,
+        next_attempt: u32,
+        retry_after: Option<Duration>,
+    ) -> Option<Duration> {
         if let Some(asked) = retry_after {
             return (asked <= self.max_retry_after).then_some(asked);
         }
         let exp = next_attempt.saturating_sub(2).min(20);
-        let ceiling = self.initial_backoff.saturating_mul(1 << exp).min(self.max_backoff);
+        let ceiling = self
+            .initial_backoff
+            .saturating_mul(1 << exp)
+            .min(self.max_backoff);
         // Full jitter (AWS architecture blog): spreads retries of many clients over the whole window.
         let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
         Some(Duration::from_nanos(fastrand::u64(0..=nanos)))
@@ -101,7 +111,10 @@ pub struct Timeouts {
 impl Default for Timeouts {
     /// Connect 10 s; each attempt (connect, send, whole answer) 30 s.
     fn default() -> Self {
-        Timeouts { connect: Duration::from_secs(10), attempt: Duration::from_secs(30) }
+        Timeouts {
+            connect: Duration::from_secs(10),
+            attempt: Duration::from_secs(30),
+        }
     }
 }
 
@@ -148,7 +161,10 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         return Some(Duration::from_secs(seconds));
     }
     let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 #[cfg(test)]
@@ -163,8 +179,14 @@ mod tests {
         let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(120));
         h.insert(RETRY_AFTER, later.parse().unwrap());
         let d = retry_after(&h).unwrap();
-        assert!(d > Duration::from_secs(115) && d <= Duration::from_secs(120), "{d:?}");
-        h.insert(RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        assert!(
+            d > Duration::from_secs(115) && d <= Duration::from_secs(120),
+            "{d:?}"
+        );
+        h.insert(
+            RETRY_AFTER,
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
         assert_eq!(retry_after(&h), Some(Duration::ZERO));
         h.insert(RETRY_AFTER, "soon".parse().unwrap());
         assert_eq!(retry_after(&h), None);
@@ -174,12 +196,16 @@ mod tests {
     fn backoff_is_jittered_exponential_and_capped() {
         let p = RetryPolicy::default();
         for attempt in 2..12 {
-            let ceiling = Duration::from_millis(250 * (1 << (attempt - 2))).min(Duration::from_secs(8));
+            let ceiling =
+                Duration::from_millis(250 * (1 << (attempt - 2))).min(Duration::from_secs(8));
             for _ in 0..50 {
                 assert!(p.delay(attempt, None).unwrap() <= ceiling);
             }
         }
-        assert_eq!(p.delay(2, Some(Duration::from_secs(5))), Some(Duration::from_secs(5)));
+        assert_eq!(
+            p.delay(2, Some(Duration::from_secs(5))),
+            Some(Duration::from_secs(5))
+        );
         assert_eq!(p.delay(2, Some(Duration::from_secs(61))), None);
     }
 }

@@ -1,0 +1,175 @@
+//! The Gooten client: environments, credentials and options.
+
+use std::fmt;
+
+use crate::{
+    Provider, RetryPolicy, Secret, Timeouts, base_url,
+    error::Result,
+    runtime::{Options, Runtime},
+};
+
+use super::{auth::GootenAuth, dialect::GootenDialect, generated, operations::OPERATIONS};
+
+/// Where the client sends requests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Environment {
+    /// `https://api.print.io/api`: live recipe ids and billing keys; orders are made and charged.
+    Production,
+    /// `https://staging-api.print.io/api`: test-mode keys; orders never reach the fulfillment network.
+    Staging,
+    /// Any other base URL (the sandbox, a proxy). Plain `http://` is accepted for loopback hosts only.
+    Custom(String),
+}
+
+impl Environment {
+    /// The base URL (the `servers` entry of the spec, or the custom one).
+    pub fn base_url(&self) -> &str {
+        match self {
+            Environment::Production => "https://api.print.io/api",
+            Environment::Staging => "https://staging-api.print.io/api",
+            Environment::Custom(url) => url,
+        }
+    }
+}
+
+/// Builds a [`Client`]; see [`Client::builder`].
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct ClientBuilder {
+    recipe_id: String,
+    billing_key: Option<Secret>,
+    environment: Environment,
+    options: Options,
+}
+
+impl ClientBuilder {
+    /// The partner billing key: needed to submit orders on credit, search orders and set order status.
+    pub fn with_billing_key(mut self, key: impl Into<Secret>) -> Self {
+        self.billing_key = Some(key.into());
+        self
+    }
+    /// Production (the default), staging, or a custom base URL.
+    pub fn with_environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
+        self
+    }
+    /// How failed idempotent requests are retried (default: [`RetryPolicy::default`]).
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.options.retry = retry;
+        self
+    }
+    /// Connect and per-attempt timeouts (default: [`Timeouts::default`]).
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.options.timeouts = timeouts;
+        self
+    }
+    /// Sends requests with the caller's `reqwest::Client` (its own connect timeout and TLS settings apply).
+    pub fn with_http_client(mut self, client: reqwest::Client) -> Self {
+        self.options.http = Some(client);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// Fails with [`ErrorKind::Configuration`](crate::ErrorKind::Configuration) for an empty recipe id, an
+    /// empty billing key, or a base URL that is not HTTPS (plain HTTP is allowed to loopback hosts only).
+    pub fn build(self) -> Result<Client> {
+        if self.recipe_id.trim().is_empty() {
+            return Err(crate::Error::configuration("the Gooten recipe id is empty"));
+        }
+        if self.billing_key.as_ref().is_some_and(Secret::is_empty) {
+            return Err(crate::Error::configuration(
+                "the Gooten partner billing key is empty",
+            ));
+        }
+        let base = base_url::parse(self.environment.base_url())?;
+        let secrets = self.billing_key.iter().cloned().collect();
+        let auth = GootenAuth {
+            recipe_id: self.recipe_id.clone(),
+            billing_key: self.billing_key.clone(),
+        };
+        let runtime = Runtime::new(
+            Provider::Gooten,
+            OPERATIONS,
+            self.options.clone(),
+            auth,
+            GootenDialect,
+            secrets,
+        )?;
+        let api = generated::Client::new_with_client(
+            &base_url::as_base(&base),
+            runtime.http().clone(),
+            runtime,
+        );
+        Ok(Client {
+            api,
+            environment: self.environment,
+            has_billing_key: self.billing_key.is_some(),
+            retry: self.options.retry,
+        })
+    }
+}
+
+/// A Gooten API client. Cheap to clone; clones share connections.
+///
+/// ```
+/// use fulfillment_apis::{gooten, ErrorKind};
+///
+/// let err = gooten::Client::builder("recipe")
+///     .with_environment(gooten::Environment::Custom("http://api.example.com".into()))
+///     .build()
+///     .unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::Configuration); // plain HTTP only to loopback
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    api: generated::Client,
+    environment: Environment,
+    has_billing_key: bool,
+    pub(super) retry: RetryPolicy,
+}
+
+impl Client {
+    /// Starts building a client for the recipe id shown in the Gooten Admin.
+    pub fn builder(recipe_id: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            recipe_id: recipe_id.into(),
+            billing_key: None,
+            environment: Environment::Production,
+            options: Options::default(),
+        }
+    }
+
+    /// Every operation of the spec, as generated, with this client's auth, retries and tracing. Finish a call
+    /// with [`Execute::execute`](crate::Execute::execute) to get the crate's [`Error`](crate::Error).
+    pub fn api(&self) -> &generated::Client {
+        &self.api
+    }
+
+    /// The environment the client talks to.
+    pub fn environment(&self) -> &Environment {
+        &self.environment
+    }
+
+    pub(super) fn runtime(&self) -> &Runtime {
+        &self.api.inner
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("gooten::Client")
+            .field("environment", &self.environment)
+            .field(
+                "billing_key",
+                &if self.has_billing_key {
+                    "[REDACTED]"
+                } else {
+                    "none"
+                },
+            )
+            .field("runtime", self.runtime())
+            .finish()
+    }
+}

@@ -1,0 +1,180 @@
+//! How Gooten says "error": `HadError: true` in the body (whatever the HTTP status, 200 included), or
+//! `{"Message": "...Invalid recipeId..."}` for a bad recipe id.
+
+use http::{HeaderMap, StatusCode};
+use serde::Deserialize;
+
+use crate::{
+    error::{ErrorKind, FieldError},
+    runtime::{Dialect, ErrorDetails},
+};
+
+pub(super) struct GootenDialect;
+
+/// The error envelope (`components/schemas/Error`), read leniently: the classification must not depend on
+/// every field being well formed.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Envelope {
+    #[serde(rename = "HadError")]
+    had_error: Option<bool>,
+    #[serde(rename = "ErrorReferenceCode")]
+    reference_code: Option<String>,
+    #[serde(rename = "Errors")]
+    errors: Option<Vec<EnvelopeError>>,
+    #[serde(rename = "Message")]
+    message: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct EnvelopeError {
+    #[serde(rename = "PropertyName")]
+    property: Option<String>,
+    #[serde(rename = "ErrorMessage")]
+    message: Option<String>,
+    #[serde(rename = "AttemptedValue")]
+    attempted: Option<serde_json::Value>,
+}
+
+fn parse(body: &[u8]) -> Option<Envelope> {
+    serde_json::from_slice(body).ok()
+}
+
+impl Dialect for GootenDialect {
+    fn classify(&self, status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> Option<ErrorKind> {
+        let envelope = parse(body);
+        let had_error = envelope.as_ref().and_then(|e| e.had_error) == Some(true);
+        let message_only = envelope
+            .as_ref()
+            .is_some_and(|e| e.message.is_some() && e.had_error.is_none());
+        if !had_error && !message_only && status.is_success() {
+            return None;
+        }
+        let envelope = envelope.unwrap_or_default();
+        let texts = || {
+            envelope
+                .message
+                .iter()
+                .chain(
+                    envelope
+                        .errors
+                        .iter()
+                        .flatten()
+                        .filter_map(|e| e.message.as_ref()),
+                )
+                .map(|m| m.to_ascii_lowercase())
+        };
+        if texts().any(|m| m.contains("recipeid") || m.contains("authorization has been denied")) {
+            return Some(ErrorKind::Authentication);
+        }
+        if envelope.errors.iter().flatten().any(is_duplicate_source_id) {
+            return Some(ErrorKind::Duplicate);
+        }
+        if !status.is_success() {
+            return Some(ErrorKind::from_status(status));
+        }
+        if texts().any(|m| m.contains("not found") || m.contains("does not exist")) {
+            return Some(ErrorKind::NotFound);
+        }
+        Some(ErrorKind::Validation)
+    }
+
+    fn details(&self, _status: StatusCode, body: &[u8]) -> ErrorDetails {
+        let Some(envelope) = parse(body) else {
+            return ErrorDetails::default();
+        };
+        let field_errors = envelope
+            .errors
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| {
+                let mut field = FieldError::new(
+                    e.property.unwrap_or_default(),
+                    e.message.unwrap_or_default(),
+                );
+                field.attempted_value = e.attempted.filter(|v| !v.is_null());
+                field
+            })
+            .collect();
+        ErrorDetails {
+            reference_code: envelope.reference_code,
+            message: envelope.message,
+            field_errors,
+        }
+    }
+}
+
+/// Gooten refuses a second order with the same `SourceId` when `IsPartnerSourceIdUnique` is set; the error
+/// names the SourceId property.
+fn is_duplicate_source_id(error: &EnvelopeError) -> bool {
+    let property = error
+        .property
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let message = error
+        .message
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    property.ends_with("sourceid")
+        && ["already", "exist", "duplicate", "unique"]
+            .iter()
+            .any(|w| message.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn classify(status: u16, body: &str) -> Option<ErrorKind> {
+        GootenDialect.classify(
+            StatusCode::from_u16(status).unwrap(),
+            &HeaderMap::new(),
+            body.as_bytes(),
+        )
+    }
+
+    #[test]
+    fn had_error_is_an_error_whatever_the_status() {
+        let body = r#"{"HadError":true,"Errors":[{"PropertyName":"Order.ShipToAddress.PostalCode","ErrorMessage":"required"}]}"#;
+        assert_eq!(classify(200, body), Some(ErrorKind::Validation));
+        assert_eq!(classify(400, body), Some(ErrorKind::Validation));
+        assert_eq!(classify(200, r#"{"HadError":false,"Id":"1"}"#), None);
+        assert_eq!(classify(200, r#"{"Id":"1"}"#), None);
+    }
+
+    #[test]
+    fn invalid_recipe_id_message_is_authentication() {
+        let body =
+            r#"{"Message":"Authorization has been denied for this request. Invalid recipeId."}"#;
+        assert_eq!(classify(200, body), Some(ErrorKind::Authentication));
+        assert_eq!(classify(401, body), Some(ErrorKind::Authentication));
+    }
+
+    #[test]
+    fn duplicate_source_id_and_not_found() {
+        let dup = r#"{"HadError":true,"Errors":[{"PropertyName":"Order.SourceId","ErrorMessage":"An order with this SourceId already exists"}]}"#;
+        assert_eq!(classify(400, dup), Some(ErrorKind::Duplicate));
+        let missing = r#"{"HadError":true,"Errors":[{"PropertyName":"id","ErrorMessage":"Order not found"}]}"#;
+        assert_eq!(classify(200, missing), Some(ErrorKind::NotFound));
+        assert_eq!(classify(404, missing), Some(ErrorKind::NotFound));
+        assert_eq!(classify(503, "<html>busy</html>"), Some(ErrorKind::Server));
+    }
+
+    #[test]
+    fn details_keep_every_field_error() {
+        let body = r#"{"HadError":true,"ErrorReferenceCode":"ref-1","Errors":[
+            {"PropertyName":"A","ErrorMessage":"a","AttemptedValue":""},
+            {"PropertyName":"B","ErrorMessage":"b","AttemptedValue":null}]}"#;
+        let d = GootenDialect.details(StatusCode::OK, body.as_bytes());
+        assert_eq!(d.reference_code.as_deref(), Some("ref-1"));
+        assert_eq!(d.field_errors.len(), 2);
+        assert_eq!(
+            d.field_errors[0].attempted_value,
+            Some(serde_json::json!(""))
+        );
+        assert_eq!(d.field_errors[1].attempted_value, None);
+    }
+}

@@ -1,0 +1,175 @@
+//! Exactly-once order submission and order lookup.
+//!
+//! An order must never be created twice because of a retry. Gooten offers one tool for that: an order's
+//! `SourceId` with `IsPartnerSourceIdUnique=true` makes Gooten refuse a second order with the same SourceId,
+//! and `GET orders?id=` finds an order by its SourceId. So:
+//!
+//! - with a SourceId, after a failure that may have reached Gooten (timeout, dropped connection, 5xx), the
+//!   client looks the order up by SourceId before sending again, and returns the order that already exists;
+//! - without a SourceId there is no way to tell, so such a failure is returned at once, with
+//!   [`Error::outcome_unknown`](crate::Error::outcome_unknown) set: the order may exist.
+
+use tracing::Instrument;
+
+use crate::{
+    Execute,
+    error::{Error, ErrorKind, Result},
+};
+
+use super::{Client, types};
+
+/// How [`Client::submit_order`] ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SubmitOutcome {
+    /// This call created the order.
+    Created,
+    /// An earlier attempt of this call created the order (its answer was lost); it was found by SourceId and
+    /// not submitted again.
+    AlreadyExisted,
+}
+
+/// An order Gooten has accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SubmittedOrder {
+    /// Gooten's Safe Id of the order.
+    pub id: String,
+    /// The order's SourceId, when it had one.
+    pub source_id: Option<String>,
+    /// Whether this call created it or found it.
+    pub outcome: SubmitOutcome,
+    /// How many times the order was sent.
+    pub attempts: u32,
+}
+
+impl Client {
+    /// Submits an order, exactly once.
+    ///
+    /// When `order.source_id` is set, `IsPartnerSourceIdUnique` is set too, and a submission whose answer was
+    /// lost is resolved by looking the order up by its SourceId (see the module docs); failures that surely
+    /// did not reach Gooten (connection refused, 429) are retried. `Payment.PartnerBillingKey` is filled from
+    /// the client's billing key when left empty, so the key need not be in `order`.
+    ///
+    /// A SourceId that an *earlier call* already used is refused by Gooten with
+    /// [`ErrorKind::Duplicate`]; look that order up with [`Client::get_order`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: fulfillment_apis::gooten::Client, order: fulfillment_apis::gooten::types::Order)
+    /// # -> fulfillment_apis::Result<()> {
+    /// let submitted = client.submit_order(order).await?;
+    /// println!("order {} ({:?})", submitted.id, submitted.outcome);
+    /// # Ok(()) }
+    /// ```
+    pub async fn submit_order(&self, mut order: types::Order) -> Result<SubmittedOrder> {
+        let source_id = order.source_id.clone().filter(|s| !s.trim().is_empty());
+        if source_id.is_some() {
+            order.is_partner_source_id_unique = Some(true);
+        }
+        let span = tracing::info_span!(
+            "fulfillment_apis.gooten.submit_order",
+            has_source_id = source_id.is_some()
+        );
+        self.submit_exactly_once(order, source_id)
+            .instrument(span)
+            .await
+    }
+
+    async fn submit_exactly_once(
+        &self,
+        order: types::Order,
+        source_id: Option<String>,
+    ) -> Result<SubmittedOrder> {
+        let max_attempts = self.retry.max_attempts();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let error = match self
+                .api()
+                .submit_order()
+                .body(order.clone())
+                .execute()
+                .await
+            {
+                Ok(response) => {
+                    let id = response.id.filter(|id| !id.is_empty()).ok_or_else(|| {
+                        Error::new(ErrorKind::Decode)
+                            .with_provider(crate::Provider::Gooten)
+                            .with_operation("submitOrder")
+                            .with_message("Gooten accepted the order but returned no Id")
+                    })?;
+                    return Ok(SubmittedOrder {
+                        id,
+                        source_id,
+                        outcome: SubmitOutcome::Created,
+                        attempts: attempt,
+                    });
+                }
+                Err(error) => error,
+            };
+            let may_exist = error.outcome_unknown();
+            match (&source_id, error.kind()) {
+                // Our own earlier attempt stored it (its answer was lost, and the lookup missed it or did not run).
+                (Some(source_id), ErrorKind::Duplicate) if attempt > 1 => {
+                    return self.found(source_id, attempt, error).await;
+                }
+                (Some(source_id), _) if may_exist => {
+                    tracing::warn!(attempt, kind = %error.kind(), "submission outcome unknown; looking the order up by SourceId");
+                    match self.get_order(source_id).await {
+                        Ok(existing) => return Ok(self.existing(existing, source_id, attempt)),
+                        Err(lookup) if lookup.kind() == ErrorKind::NotFound => {}
+                        // Cannot tell whether it exists: do not risk a second order.
+                        Err(_) => return Err(error.with_attempts(attempt)),
+                    }
+                }
+                (None, _) if may_exist => return Err(error.with_attempts(attempt)),
+                // Refused before anything was applied (connection refused, rate limited): safe to resend.
+                _ if error.is_retryable() && !may_exist => {}
+                _ => return Err(error.with_attempts(attempt)),
+            }
+            if attempt >= max_attempts {
+                return Err(error.with_attempts(attempt));
+            }
+            let Some(delay) = self.retry.delay(attempt + 1, error.retry_after()) else {
+                return Err(error.with_attempts(attempt));
+            };
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    async fn found(
+        &self,
+        source_id: &str,
+        attempt: u32,
+        duplicate: Error,
+    ) -> Result<SubmittedOrder> {
+        match self.get_order(source_id).await {
+            Ok(existing) => Ok(self.existing(existing, source_id, attempt)),
+            Err(_) => Err(duplicate.with_attempts(attempt)),
+        }
+    }
+
+    fn existing(
+        &self,
+        order: types::OrderDetails,
+        source_id: &str,
+        attempts: u32,
+    ) -> SubmittedOrder {
+        tracing::info!(attempts, "order already existed; not submitted again");
+        SubmittedOrder {
+            id: order.id.unwrap_or_default(),
+            source_id: Some(source_id.to_string()),
+            outcome: SubmitOutcome::AlreadyExisted,
+            attempts,
+        }
+    }
+
+    /// Gets an order by its Safe Id or by the SourceId it was submitted with.
+    pub async fn get_order(&self, id: &str) -> Result<types::OrderDetails> {
+        if id.trim().is_empty() {
+            return Err(Error::invalid_request("the order id is empty")
+                .with_provider(crate::Provider::Gooten));
+        }
+        self.api().get_order().id(id).execute().await
+    }
+}

@@ -1,0 +1,187 @@
+//! Order search as a `Stream`, following `Page`/`TotalPages`.
+
+use chrono::NaiveDate;
+use futures::{
+    StreamExt, TryStreamExt,
+    stream::{self, BoxStream},
+};
+
+use crate::{Execute, error::Result};
+
+use super::{Client, types};
+
+/// Filters for [`Client::search_orders`]. All are optional; `set_x` sets an API field, `with_page_size` a
+/// request option.
+///
+/// ```
+/// use fulfillment_apis::gooten::OrderQuery;
+///
+/// let query = OrderQuery::new().set_email("john.doe@example.com").with_page_size(50);
+/// # let _ = query;
+/// ```
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct OrderQuery {
+    generic_values: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    postal_code: Option<String>,
+    start_date: Option<NaiveDate>,
+    end_date: Option<NaiveDate>,
+    unique_user_id: Option<String>,
+    page_size: Option<i32>,
+    first_page: i32,
+}
+
+impl OrderQuery {
+    /// A query matching every order.
+    pub fn new() -> Self {
+        OrderQuery {
+            first_page: 1,
+            ..Default::default()
+        }
+    }
+    /// Any value related to the orders (partner name, address, phone, ...).
+    pub fn set_generic_values(mut self, value: impl Into<String>) -> Self {
+        self.generic_values = Some(value.into());
+        self
+    }
+    /// The last name given in the order.
+    pub fn set_last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// The email given in the order.
+    pub fn set_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// The postal code given in the order.
+    pub fn set_postal_code(mut self, value: impl Into<String>) -> Self {
+        self.postal_code = Some(value.into());
+        self
+    }
+    /// Orders created on or after this date.
+    pub fn set_start_date(mut self, value: NaiveDate) -> Self {
+        self.start_date = Some(value);
+        self
+    }
+    /// Orders created on or before this date.
+    pub fn set_end_date(mut self, value: NaiveDate) -> Self {
+        self.end_date = Some(value);
+        self
+    }
+    /// Your user id.
+    pub fn set_unique_user_id(mut self, value: impl Into<String>) -> Self {
+        self.unique_user_id = Some(value.into());
+        self
+    }
+    /// Orders per page (Gooten's default when unset); values below 1 are raised to 1.
+    pub fn with_page_size(mut self, size: i32) -> Self {
+        self.page_size = Some(size.max(1));
+        self
+    }
+    /// The first page to fetch (1 by default).
+    pub fn with_first_page(mut self, page: i32) -> Self {
+        self.first_page = page.max(1);
+        self
+    }
+}
+
+/// One page of search results.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct OrderPage {
+    /// The page number (from 1).
+    pub page: i32,
+    /// How many pages the search has, as Gooten reported with this page.
+    pub total_pages: i32,
+    /// The orders on this page.
+    pub orders: Vec<types::OrderDetails>,
+}
+
+impl Client {
+    /// Every page of an order search, in order, until `TotalPages` (or an empty page). Needs the billing key.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # async fn run(client: fulfillment_apis::gooten::Client) -> fulfillment_apis::Result<()> {
+    /// let query = fulfillment_apis::gooten::OrderQuery::new().with_page_size(100);
+    /// let pages: Vec<_> = client.search_order_pages(query).try_collect().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn search_order_pages(&self, query: OrderQuery) -> BoxStream<'_, Result<OrderPage>> {
+        stream::try_unfold(Some(query.first_page), move |next| {
+            let query = query.clone();
+            async move {
+                let Some(page) = next else { return Ok(None) };
+                let response = self.fetch_page(&query, page).await?;
+                let total_pages = response.total_pages.unwrap_or(page);
+                let orders = response.orders;
+                // Stop at TotalPages, and on an empty page even if TotalPages says otherwise (no endless loop).
+                let more = page < total_pages && !orders.is_empty();
+                Ok(Some((
+                    OrderPage {
+                        page,
+                        total_pages,
+                        orders,
+                    },
+                    more.then_some(page + 1),
+                )))
+            }
+        })
+        .boxed()
+    }
+
+    /// Every order matching `query`, across pages. Needs the billing key.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # async fn run(client: fulfillment_apis::gooten::Client) -> fulfillment_apis::Result<()> {
+    /// let query = fulfillment_apis::gooten::OrderQuery::new().set_last_name("Doe");
+    /// let mut orders = client.search_orders(query);
+    /// while let Some(order) = orders.try_next().await? {
+    ///     println!("{:?}", order.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn search_orders(&self, query: OrderQuery) -> BoxStream<'_, Result<types::OrderDetails>> {
+        self.search_order_pages(query)
+            .map_ok(|page| stream::iter(page.orders.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    async fn fetch_page(
+        &self,
+        query: &OrderQuery,
+        page: i32,
+    ) -> Result<types::OrderSearchResponse> {
+        let mut call = self.api().search_orders().page(page);
+        if let Some(v) = &query.generic_values {
+            call = call.generic_values(v.clone());
+        }
+        if let Some(v) = &query.last_name {
+            call = call.last_name(v.clone());
+        }
+        if let Some(v) = &query.email {
+            call = call.email(v.clone());
+        }
+        if let Some(v) = &query.postal_code {
+            call = call.postal_code(v.clone());
+        }
+        if let Some(v) = query.start_date {
+            call = call.start_date(v);
+        }
+        if let Some(v) = query.end_date {
+            call = call.end_date(v);
+        }
+        if let Some(v) = &query.unique_user_id {
+            call = call.unique_user_id(v.clone());
+        }
+        if let Some(v) = query.page_size {
+            call = call.page_size(v);
+        }
+        call.execute().await
+    }
+}

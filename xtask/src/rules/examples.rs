@@ -1,0 +1,207 @@
+//! Examples are valid against their schemas: media-type `example` and `examples` (including
+//! `components/examples` behind a `$ref`), parameter and header examples, and the `example` of
+//! every schema, inline properties included.
+
+use serde_json::Value;
+
+use super::Findings;
+use crate::{
+    schema::ExampleValidator,
+    spec::{Location, Spec, entries, ref_of},
+};
+
+/// Keywords whose value is a schema, for the walk over schema examples.
+const SUBSCHEMA: [&str; 3] = ["items", "additionalProperties", "not"];
+/// Keywords whose value is a list of schemas.
+const SUBSCHEMA_LISTS: [&str; 3] = ["allOf", "anyOf", "oneOf"];
+
+/// Validates every example of `spec`; returns how many were checked.
+pub fn check(spec: &Spec, findings: &mut Findings) -> usize {
+    let mut checker = Checker {
+        spec,
+        validator: ExampleValidator::new(spec),
+        findings,
+        checked: 0,
+    };
+    let schemas = Location::root().child("components").child("schemas");
+    for (name, schema) in spec.components("schemas") {
+        checker.schema(schema, &schemas.child(name));
+    }
+    for body in spec.bodies() {
+        checker.content(body.value, &body.location);
+    }
+    for parameter in spec.parameters() {
+        let schema = parameter.value.get("schema");
+        checker.holder(parameter.value, schema, &parameter.location);
+        if let Some(schema) = schema {
+            checker.schema(schema, &parameter.location.child("schema"));
+        }
+        // A parameter may describe its value with `content` instead of `schema`.
+        checker.content(parameter.value, &parameter.location);
+    }
+    checker.checked
+}
+
+/// The state of one spec's example check.
+struct Checker<'a> {
+    spec: &'a Spec,
+    validator: ExampleValidator,
+    findings: &'a mut Findings,
+    checked: usize,
+}
+
+impl Checker<'_> {
+    /// The examples of every media type of `owner.content` and of their inline schemas.
+    fn content(&mut self, owner: &Value, location: &Location) {
+        for (media_type, media) in owner.get("content").into_iter().flat_map(entries) {
+            let location = location.child("content").child(media_type);
+            let schema = media.get("schema");
+            self.holder(media, schema, &location);
+            if let Some(schema) = schema {
+                self.schema(schema, &location.child("schema"));
+            }
+        }
+    }
+
+    /// The `example` and `examples` of a media type, parameter or header, against its `schema`.
+    fn holder(&mut self, holder: &Value, schema: Option<&Value>, location: &Location) {
+        // Without a schema there is nothing to validate against (the bodies rule reports that).
+        let Some(schema) = schema else { return };
+        if let Some(example) = holder.get("example") {
+            self.validate(schema, example, &location.child("example"));
+        }
+        let examples = location.child("examples");
+        for (name, example) in holder.get("examples").into_iter().flat_map(entries) {
+            let location = examples.child(name);
+            // `externalValue` examples live outside the spec and are not checked.
+            let value = self
+                .spec
+                .deref(example, &location)
+                .and_then(|site| site.value.get("value"));
+            if let Some(value) = value {
+                self.validate(schema, value, &location);
+            }
+        }
+    }
+
+    /// The `example` of an inline schema and of its inline subschemas. A `$ref` is not followed:
+    /// its target is checked where it is defined.
+    fn schema(&mut self, schema: &Value, location: &Location) {
+        if ref_of(schema).is_some() {
+            return;
+        }
+        if let Some(example) = schema.get("example") {
+            self.validate(schema, example, &location.child("example"));
+        }
+        let properties = location.child("properties");
+        for (name, property) in schema.get("properties").into_iter().flat_map(entries) {
+            self.schema(property, &properties.child(name));
+        }
+        for keyword in SUBSCHEMA {
+            if let Some(subschema) = schema.get(keyword).filter(|s| s.is_object()) {
+                self.schema(subschema, &location.child(keyword));
+            }
+        }
+        for keyword in SUBSCHEMA_LISTS {
+            let list = schema
+                .get(keyword)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten();
+            for (index, subschema) in list.enumerate() {
+                self.schema(subschema, &location.child(keyword).child(index));
+            }
+        }
+    }
+
+    /// Validates one example and reports each error.
+    fn validate(&mut self, schema: &Value, example: &Value, location: &Location) {
+        self.checked += 1;
+        for problem in self.validator.problems(schema, example) {
+            self.findings
+                .push(location, format!("invalid example: {problem}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::rules::fixture::{assert_findings, at, valid};
+
+    #[test]
+    fn media_examples_are_validated() {
+        let mut doc = valid();
+        at(
+            &mut doc,
+            "/paths/~1orders/post/requestBody/content/application~1json",
+        )["example"] = json!({"id": "1"});
+        assert_findings(
+            doc,
+            &[
+                r#"paths./orders.post.requestBody.content.application/json.example: invalid example: /id: "1" is not of type "integer""#,
+            ],
+        );
+    }
+
+    #[test]
+    fn named_examples_are_validated_through_their_ref() {
+        let mut doc = valid();
+        at(&mut doc, "/components/examples/Created")["value"] = json!({"note": 5});
+        assert_findings(
+            doc,
+            &[
+                r#"paths./orders.post.responses.201.content.application/json.examples.created: invalid example: (root): "id" is a required property"#,
+                r#"paths./orders.post.responses.201.content.application/json.examples.created: invalid example: /note: 5 is not of type "string", "null""#,
+            ],
+        );
+    }
+
+    #[test]
+    fn schema_and_property_examples_are_validated() {
+        let mut doc = valid();
+        let order = at(&mut doc, "/components/schemas/Order");
+        order["example"] = json!({"id": 3, "note": null});
+        order["properties"]["id"]["example"] = json!(1.5);
+        order["properties"]["note"]["example"] = json!(["x"]);
+        assert_findings(
+            doc,
+            &[
+                "components.schemas.Order.properties.id.example: invalid example: (root): 1.5 is \
+                 not of type \"integer\"",
+                "components.schemas.Order.properties.note.example: invalid example: (root): [\"x\"] \
+                 is not of type \"string\", \"null\"",
+            ],
+        );
+    }
+
+    #[test]
+    fn parameter_and_header_examples_are_validated() {
+        let mut doc = valid();
+        at(&mut doc, "/components/parameters/Id")["example"] = json!("seven");
+        at(&mut doc, "/components/headers/ETag")["examples"] = json!({"strong": {"value": 1}});
+        assert_findings(
+            doc,
+            &[
+                r#"components.headers.ETag.examples.strong: invalid example: (root): 1 is not of type "string""#,
+                r#"components.parameters.Id.example: invalid example: (root): "seven" is not of type "integer""#,
+            ],
+        );
+    }
+
+    #[test]
+    fn error_response_examples_are_validated() {
+        let mut doc = valid();
+        at(
+            &mut doc,
+            "/components/responses/Error/content/application~1json",
+        )["example"] = json!({"message": false});
+        assert_findings(
+            doc,
+            &[
+                r#"components.responses.Error.content.application/json.example: invalid example: /message: false is not of type "string""#,
+            ],
+        );
+    }
+}
