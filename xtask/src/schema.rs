@@ -62,8 +62,9 @@ impl ExampleValidator {
     }
 
     /// Why `example` is not valid against the OpenAPI `schema` (one message per error, prefixed
-    /// with the JSON pointer of the offending value); empty when it is valid.
-    pub fn problems(&mut self, schema: &Value, example: &Value) -> Vec<String> {
+    /// with the JSON pointer of the offending value); empty when it is valid. `Err` says why the
+    /// schema does not compile.
+    pub fn problems(&mut self, schema: &Value, example: &Value) -> Result<Vec<String>, String> {
         let converted = convert(schema);
         let key = converted.to_string();
         let components = &self.components;
@@ -71,21 +72,17 @@ impl ExampleValidator {
             .cache
             .entry(key)
             .or_insert_with(|| compile(converted, components));
-        match validator {
-            Ok(validator) => validator
-                .iter_errors(example)
-                .map(|error| {
-                    let path = error.instance_path().to_string();
-                    let at = if path.is_empty() {
-                        "(root)"
-                    } else {
-                        path.as_str()
-                    };
-                    format!("{at}: {error}")
-                })
-                .collect(),
-            Err(message) => vec![format!("the schema does not compile: {message}")],
-        }
+        let validator = validator.as_ref().map_err(String::clone)?;
+        let problems = validator.iter_errors(example).map(|error| {
+            let path = error.instance_path().to_string();
+            let at = if path.is_empty() {
+                "(root)"
+            } else {
+                path.as_str()
+            };
+            format!("{at}: {error}")
+        });
+        Ok(problems.collect())
     }
 }
 
@@ -176,22 +173,28 @@ mod tests {
         ExampleValidator::new(&Spec::parse(yaml).unwrap())
     }
 
+    fn problems(validator: &mut ExampleValidator, schema: &Value, example: &Value) -> Vec<String> {
+        validator
+            .problems(schema, example)
+            .expect("the schema compiles")
+    }
+
     #[test]
     fn nullable_allows_null_and_nothing_else() {
         let mut v = validator("components: {schemas: {}}");
         let schema = json!({"type": "string", "nullable": true});
-        assert!(v.problems(&schema, &Value::Null).is_empty());
-        assert!(v.problems(&schema, &json!("x")).is_empty());
-        assert_eq!(v.problems(&schema, &json!(1)).len(), 1);
+        assert!(problems(&mut v, &schema, &Value::Null).is_empty());
+        assert!(problems(&mut v, &schema, &json!("x")).is_empty());
+        assert_eq!(problems(&mut v, &schema, &json!(1)).len(), 1);
         assert_eq!(
-            v.problems(&json!({"type": "string"}), &Value::Null).len(),
+            problems(&mut v, &json!({"type": "string"}), &Value::Null).len(),
             1
         );
         let enumeration = json!({"type": "string", "enum": ["a"], "nullable": true});
-        assert!(v.problems(&enumeration, &Value::Null).is_empty());
+        assert!(problems(&mut v, &enumeration, &Value::Null).is_empty());
         let composed = json!({"allOf": [{"type": "integer"}], "nullable": true});
-        assert!(v.problems(&composed, &Value::Null).is_empty());
-        assert_eq!(v.problems(&composed, &json!("x")).len(), 1);
+        assert!(problems(&mut v, &composed, &Value::Null).is_empty());
+        assert_eq!(problems(&mut v, &composed, &json!("x")).len(), 1);
     }
 
     #[test]
@@ -202,13 +205,13 @@ mod tests {
              properties: {id: {$ref: '#/components/schemas/Id'}}\n",
         );
         let order = json!({"$ref": "#/components/schemas/Order"});
-        assert!(v.problems(&order, &json!({"id": 1})).is_empty());
-        assert!(v.problems(&order, &json!({"id": null})).is_empty());
-        let problems = v.problems(&order, &json!({"id": "1"}));
+        assert!(problems(&mut v, &order, &json!({"id": 1})).is_empty());
+        assert!(problems(&mut v, &order, &json!({"id": null})).is_empty());
+        let problems = problems(&mut v, &order, &json!({"id": "1"}));
         assert_eq!(problems.len(), 1);
         assert!(problems[0].starts_with("/id: "), "{problems:?}");
         assert_eq!(
-            v.problems(&order, &json!({})),
+            problems(&mut v, &order, &json!({})),
             vec![r#"(root): "id" is a required property"#]
         );
     }
@@ -225,23 +228,37 @@ mod tests {
             json!({"type": "number", "exclusiveMinimum": 0, "maximum": 9, "format": "decimal"})
         );
         let mut v = validator("{}");
-        assert_eq!(v.problems(&schema, &json!(0)).len(), 1);
-        assert!(v.problems(&schema, &json!(9)).is_empty());
+        assert_eq!(problems(&mut v, &schema, &json!(0)).len(), 1);
+        assert!(problems(&mut v, &schema, &json!(9)).is_empty());
     }
 
     #[test]
     fn known_formats_are_checked_and_unknown_ones_ignored() {
         let mut v = validator("{}");
         let date = json!({"type": "string", "format": "date-time"});
+        assert!(problems(&mut v, &date, &json!("2013-10-19T11:06:18.000Z")).is_empty());
+        assert_eq!(problems(&mut v, &date, &json!("19/10/2013")).len(), 1);
         assert!(
-            v.problems(&date, &json!("2013-10-19T11:06:18.000Z"))
-                .is_empty()
+            problems(
+                &mut v,
+                &json!({"type": "number", "format": "decimal"}),
+                &json!(9.8)
+            )
+            .is_empty()
         );
-        assert_eq!(v.problems(&date, &json!("19/10/2013")).len(), 1);
-        assert!(
-            v.problems(&json!({"type": "number", "format": "decimal"}), &json!(9.8))
-                .is_empty()
-        );
+    }
+
+    #[test]
+    fn schemas_that_do_not_compile_are_an_error() {
+        let mut v = validator("{}");
+        let error = v
+            .problems(&json!({"type": "strin"}), &json!("x"))
+            .unwrap_err();
+        assert!(error.contains("strin"), "{error}");
+        let error = v
+            .problems(&json!({"$ref": "#/components/schemas/Nope"}), &json!(1))
+            .unwrap_err();
+        assert!(error.contains("Nope"), "{error}");
     }
 
     #[test]

@@ -31,12 +31,12 @@ pub fn check(spec: &Spec, findings: &mut Findings) {
                 .into_iter()
                 .flat_map(entries)
                 .collect();
-            if content.is_empty() {
-                shapes.insert(response.location, NO_BODY.to_owned());
-            }
-            for (media_type, media) in content {
+            for (media_type, media) in &content {
                 let location = response.location.child("content").child(media_type);
                 shapes.insert(location, body_shape(media));
+            }
+            if content.is_empty() {
+                shapes.insert(response.location, NO_BODY.to_owned());
             }
         }
     }
