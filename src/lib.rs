@@ -27,3 +27,8 @@ pub mod bootic;
 
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
+
+/// The README's examples compile as doctests, so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
