@@ -25,9 +25,9 @@ use serde_json::{Map, Value, json};
 use crate::spec::{Spec, entries};
 
 /// Keywords whose value is a schema.
-const SCHEMA_KEYWORDS: [&str; 3] = ["items", "not", "additionalProperties"];
+pub const SCHEMA_KEYWORDS: [&str; 3] = ["items", "not", "additionalProperties"];
 /// Keywords whose value is a list of schemas.
-const SCHEMA_LIST_KEYWORDS: [&str; 3] = ["allOf", "anyOf", "oneOf"];
+pub const SCHEMA_LIST_KEYWORDS: [&str; 3] = ["allOf", "anyOf", "oneOf"];
 /// Keywords that OpenAPI adds to JSON Schema and that constrain nothing a validator checks.
 const OPENAPI_ONLY: [&str; 8] = [
     "nullable",
@@ -134,10 +134,10 @@ pub fn convert(schema: &Value) -> Value {
         ("minimum", "exclusiveMinimum"),
         ("maximum", "exclusiveMaximum"),
     ] {
-        if object.get(exclusive) == Some(&Value::Bool(true)) {
-            if let Some(limit) = out.remove(bound) {
-                out.insert(exclusive.to_owned(), limit);
-            }
+        if object.get(exclusive) == Some(&Value::Bool(true))
+            && let Some(limit) = out.remove(bound)
+        {
+            out.insert(exclusive.to_owned(), limit);
         }
     }
     if object.get("nullable") == Some(&Value::Bool(true)) {
@@ -149,10 +149,10 @@ pub fn convert(schema: &Value) -> Value {
 /// Makes a converted schema accept `null` as well.
 fn allow_null(mut schema: Map<String, Value>) -> Value {
     // An `enum` lists every allowed value, so it must list null too.
-    if let Some(Value::Array(values)) = schema.get_mut("enum") {
-        if !values.contains(&Value::Null) {
-            values.push(Value::Null);
-        }
+    if let Some(Value::Array(values)) = schema.get_mut("enum")
+        && !values.contains(&Value::Null)
+    {
+        values.push(Value::Null);
     }
     match schema.get_mut("type") {
         Some(Value::String(name)) => {
@@ -173,7 +173,7 @@ mod tests {
         ExampleValidator::new(&Spec::parse(yaml).unwrap())
     }
 
-    fn problems(validator: &mut ExampleValidator, schema: &Value, example: &Value) -> Vec<String> {
+    fn errors(validator: &mut ExampleValidator, schema: &Value, example: &Value) -> Vec<String> {
         validator
             .problems(schema, example)
             .expect("the schema compiles")
@@ -183,18 +183,18 @@ mod tests {
     fn nullable_allows_null_and_nothing_else() {
         let mut v = validator("components: {schemas: {}}");
         let schema = json!({"type": "string", "nullable": true});
-        assert!(problems(&mut v, &schema, &Value::Null).is_empty());
-        assert!(problems(&mut v, &schema, &json!("x")).is_empty());
-        assert_eq!(problems(&mut v, &schema, &json!(1)).len(), 1);
+        assert!(errors(&mut v, &schema, &Value::Null).is_empty());
+        assert!(errors(&mut v, &schema, &json!("x")).is_empty());
+        assert_eq!(errors(&mut v, &schema, &json!(1)).len(), 1);
         assert_eq!(
-            problems(&mut v, &json!({"type": "string"}), &Value::Null).len(),
+            errors(&mut v, &json!({"type": "string"}), &Value::Null).len(),
             1
         );
         let enumeration = json!({"type": "string", "enum": ["a"], "nullable": true});
-        assert!(problems(&mut v, &enumeration, &Value::Null).is_empty());
+        assert!(errors(&mut v, &enumeration, &Value::Null).is_empty());
         let composed = json!({"allOf": [{"type": "integer"}], "nullable": true});
-        assert!(problems(&mut v, &composed, &Value::Null).is_empty());
-        assert_eq!(problems(&mut v, &composed, &json!("x")).len(), 1);
+        assert!(errors(&mut v, &composed, &Value::Null).is_empty());
+        assert_eq!(errors(&mut v, &composed, &json!("x")).len(), 1);
     }
 
     #[test]
@@ -205,13 +205,13 @@ mod tests {
              properties: {id: {$ref: '#/components/schemas/Id'}}\n",
         );
         let order = json!({"$ref": "#/components/schemas/Order"});
-        assert!(problems(&mut v, &order, &json!({"id": 1})).is_empty());
-        assert!(problems(&mut v, &order, &json!({"id": null})).is_empty());
-        let problems = problems(&mut v, &order, &json!({"id": "1"}));
+        assert!(errors(&mut v, &order, &json!({"id": 1})).is_empty());
+        assert!(errors(&mut v, &order, &json!({"id": null})).is_empty());
+        let problems = errors(&mut v, &order, &json!({"id": "1"}));
         assert_eq!(problems.len(), 1);
         assert!(problems[0].starts_with("/id: "), "{problems:?}");
         assert_eq!(
-            problems(&mut v, &order, &json!({})),
+            errors(&mut v, &order, &json!({})),
             vec![r#"(root): "id" is a required property"#]
         );
     }
@@ -228,18 +228,18 @@ mod tests {
             json!({"type": "number", "exclusiveMinimum": 0, "maximum": 9, "format": "decimal"})
         );
         let mut v = validator("{}");
-        assert_eq!(problems(&mut v, &schema, &json!(0)).len(), 1);
-        assert!(problems(&mut v, &schema, &json!(9)).is_empty());
+        assert_eq!(errors(&mut v, &schema, &json!(0)).len(), 1);
+        assert!(errors(&mut v, &schema, &json!(9)).is_empty());
     }
 
     #[test]
     fn known_formats_are_checked_and_unknown_ones_ignored() {
         let mut v = validator("{}");
         let date = json!({"type": "string", "format": "date-time"});
-        assert!(problems(&mut v, &date, &json!("2013-10-19T11:06:18.000Z")).is_empty());
-        assert_eq!(problems(&mut v, &date, &json!("19/10/2013")).len(), 1);
+        assert!(errors(&mut v, &date, &json!("2013-10-19T11:06:18.000Z")).is_empty());
+        assert_eq!(errors(&mut v, &date, &json!("19/10/2013")).len(), 1);
         assert!(
-            problems(
+            errors(
                 &mut v,
                 &json!({"type": "number", "format": "decimal"}),
                 &json!(9.8)

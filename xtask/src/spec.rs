@@ -82,9 +82,12 @@ impl fmt::Display for Location {
 impl Spec {
     /// Parses YAML text; `Err` carries the parser's message.
     pub fn parse(text: &str) -> Result<Self, String> {
-        serde_norway::from_str(text)
-            .map(|doc| Self { doc })
-            .map_err(|e| e.to_string())
+        // Through serde_norway's own `Value`, which refuses duplicate keys: deserializing straight
+        // into JSON would keep the last one silently (and openapiv3 accepts such a document).
+        let yaml: serde_norway::Value = serde_norway::from_str(text).map_err(|e| e.to_string())?;
+        let doc =
+            serde_json::to_value(yaml).map_err(|e| format!("not representable as JSON: {e}"))?;
+        Ok(Self { doc })
     }
 
     /// The named entries of `components.<kind>` (`schemas`, `responses`, ...).
@@ -236,22 +239,40 @@ fn push_list<'a>(sites: &mut Vec<Site<'a>>, list: Option<&'a Value>, location: L
 /// Why openapiv3 (the parser build.rs and progenitor use) rejects the text, or `None` when it
 /// accepts it as an OpenAPI 3.0 document.
 pub fn openapiv3_error(text: &str) -> Option<String> {
-    // openapiv3 2.2 panics on some malformed input instead of returning an error; a panic must
-    // become a finding, not abort the whole check.
-    match panic::catch_unwind(|| serde_norway::from_str::<openapiv3::OpenAPI>(text)) {
-        Ok(Ok(_)) => None,
-        Ok(Err(error)) => Some(format!(
+    let parse = || serde_norway::from_str::<openapiv3::OpenAPI>(text).map_err(|e| e.to_string());
+    match without_panic(parse) {
+        Ok(_) => None,
+        Err(Failure::Error(error)) => Some(format!(
             "not a valid OpenAPI 3.0 document (openapiv3): {error}"
         )),
+        Err(Failure::Panic(message)) => Some(format!(
+            "openapiv3 panicked while parsing the document: {message}"
+        )),
+    }
+}
+
+/// How a parse that may panic failed.
+#[derive(Debug, PartialEq)]
+enum Failure {
+    Error(String),
+    Panic(String),
+}
+
+/// Runs `parse`, turning a panic into a [`Failure::Panic`] with the panic's message: openapiv3 2.2
+/// panics on some malformed input instead of returning an error, and that must become a finding,
+/// not abort the whole check.
+fn without_panic<T>(
+    parse: impl FnOnce() -> Result<T, String> + panic::UnwindSafe,
+) -> Result<T, Failure> {
+    match panic::catch_unwind(parse) {
+        Ok(result) => result.map_err(Failure::Error),
         Err(payload) => {
             let message = payload
                 .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| payload.downcast_ref::<&str>().copied())
-                .unwrap_or("(no message)");
-            Some(format!(
-                "openapiv3 panicked while parsing the document: {message}"
-            ))
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_else(|| "(no message)".to_owned());
+            Err(Failure::Panic(message))
         }
     }
 }
@@ -281,6 +302,17 @@ mod tests {
     }
 
     #[test]
+    fn yaml_becomes_json_with_string_keys_and_without_duplicates() {
+        let spec = Spec::parse("responses:\n  200: {description: OK}\nn: 9.80\n").unwrap();
+        assert_eq!(
+            spec.doc,
+            serde_json::json!({"responses": {"200": {"description": "OK"}}, "n": 9.8})
+        );
+        let error = Spec::parse("a:\n  b: 1\n  b: 2\n").err().unwrap();
+        assert!(error.contains("duplicate entry with key \"b\""), "{error}");
+    }
+
+    #[test]
     fn openapiv3_rejects_what_is_not_openapi() {
         assert!(
             openapiv3_error("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n")
@@ -288,5 +320,18 @@ mod tests {
         );
         let error = openapiv3_error("openapi: 3.0.3\npaths: {}\n").unwrap();
         assert!(error.contains("info"), "{error}");
+    }
+
+    #[test]
+    fn a_panicking_parse_becomes_a_failure() {
+        let parsed: Result<(), _> = without_panic(|| panic!("bad {}", "input"));
+        assert_eq!(parsed, Err(Failure::Panic("bad input".into())));
+        let parsed: Result<(), _> = without_panic(|| panic!("static"));
+        assert_eq!(parsed, Err(Failure::Panic("static".into())));
+        assert_eq!(
+            without_panic(|| Err::<(), _>("no".into())),
+            Err(Failure::Error("no".into()))
+        );
+        assert_eq!(without_panic(|| Ok(1)), Ok(1));
     }
 }

@@ -2,26 +2,25 @@
 //! `components/examples` behind a `$ref`), parameter and header examples, and the `example` of
 //! every schema, inline properties included.
 
+use std::collections::HashSet;
+
 use serde_json::Value;
 
 use super::Findings;
 use crate::{
-    schema::ExampleValidator,
+    schema::{ExampleValidator, SCHEMA_KEYWORDS, SCHEMA_LIST_KEYWORDS},
     spec::{Location, Spec, entries, ref_of},
 };
 
-/// Keywords whose value is a schema, for the walk over schema examples.
-const SUBSCHEMA: [&str; 3] = ["items", "additionalProperties", "not"];
-/// Keywords whose value is a list of schemas.
-const SUBSCHEMA_LISTS: [&str; 3] = ["allOf", "anyOf", "oneOf"];
-
 /// Validates every example of `spec`; returns how many were checked.
 pub fn check(spec: &Spec, findings: &mut Findings) -> usize {
+    let validator = ExampleValidator::new(spec);
     let mut checker = Checker {
         spec,
-        validator: ExampleValidator::new(spec),
+        validator,
         findings,
         checked: 0,
+        uncompiled: HashSet::new(),
     };
     let schemas = Location::root().child("components").child("schemas");
     for (name, schema) in spec.components("schemas") {
@@ -48,6 +47,8 @@ struct Checker<'a> {
     validator: ExampleValidator,
     findings: &'a mut Findings,
     checked: usize,
+    /// The schema compilation errors already reported.
+    uncompiled: HashSet<String>,
 }
 
 impl Checker<'_> {
@@ -97,12 +98,12 @@ impl Checker<'_> {
         for (name, property) in schema.get("properties").into_iter().flat_map(entries) {
             self.schema(property, &properties.child(name));
         }
-        for keyword in SUBSCHEMA {
+        for keyword in SCHEMA_KEYWORDS {
             if let Some(subschema) = schema.get(keyword).filter(|s| s.is_object()) {
                 self.schema(subschema, &location.child(keyword));
             }
         }
-        for keyword in SUBSCHEMA_LISTS {
+        for keyword in SCHEMA_LIST_KEYWORDS {
             let list = schema
                 .get(keyword)
                 .and_then(Value::as_array)
@@ -117,9 +118,23 @@ impl Checker<'_> {
     /// Validates one example and reports each error.
     fn validate(&mut self, schema: &Value, example: &Value, location: &Location) {
         self.checked += 1;
-        for problem in self.validator.problems(schema, example) {
-            self.findings
-                .push(location, format!("invalid example: {problem}"));
+        match self.validator.problems(schema, example) {
+            Ok(problems) => {
+                for problem in problems {
+                    self.findings
+                        .push(location, format!("invalid example: {problem}"));
+                }
+            }
+            // A broken schema (often a `$ref` the references rule reports) breaks every example
+            // that reaches it: say so once, where it is first met.
+            Err(error) => {
+                if self.uncompiled.insert(error.clone()) {
+                    let message = format!(
+                        "cannot validate the example, the schema does not compile: {error}"
+                    );
+                    self.findings.push(location, message);
+                }
+            }
         }
     }
 }
@@ -153,7 +168,7 @@ mod tests {
             doc,
             &[
                 r#"paths./orders.post.responses.201.content.application/json.examples.created: invalid example: (root): "id" is a required property"#,
-                r#"paths./orders.post.responses.201.content.application/json.examples.created: invalid example: /note: 5 is not of type "string", "null""#,
+                r#"paths./orders.post.responses.201.content.application/json.examples.created: invalid example: /note: 5 is not of types "null", "string""#,
             ],
         );
     }
@@ -171,7 +186,7 @@ mod tests {
                 "components.schemas.Order.properties.id.example: invalid example: (root): 1.5 is \
                  not of type \"integer\"",
                 "components.schemas.Order.properties.note.example: invalid example: (root): [\"x\"] \
-                 is not of type \"string\", \"null\"",
+                 is not of types \"null\", \"string\"",
             ],
         );
     }

@@ -235,6 +235,10 @@ mod tests {
         assert_findings(
             doc,
             &[
+                // Reported once, at the first example that reaches the broken schema.
+                "components.schemas.Order.example: cannot validate the example, the schema does \
+                 not compile: Resource 'common.yaml#/Note' is not present in a registry and \
+                 retrieving it failed: No base URI is available",
                 r##"components.schemas.Order.properties.id.$ref: "#/components/schemas/Nope" does not resolve"##,
                 r##"components.schemas.Order.properties.note.$ref: "common.yaml#/Note" is not a local reference (bundle the spec)"##,
             ],
