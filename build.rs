@@ -129,40 +129,37 @@ fn normalize(spec: &mut OpenAPI) {
                     body.content.retain(|media, _| media == JSON);
                 }
             }
-            for (_, response) in op.responses.responses.iter_mut() {
-                if let ReferenceOr::Item(response) = response {
-                    if response.content.len() > 1 && response.content.contains_key(JSON) {
-                        response.content.retain(|media, _| media == JSON);
-                    }
-                }
-            }
+            op.responses.responses.values_mut().for_each(keep_only_json);
         }
     }
     if let Some(components) = &mut spec.components {
-        for (_, response) in components.responses.iter_mut() {
-            if let ReferenceOr::Item(response) = response {
-                if response.content.len() > 1 && response.content.contains_key(JSON) {
-                    response.content.retain(|media, _| media == JSON);
-                }
-            }
-        }
+        components.responses.values_mut().for_each(keep_only_json);
     }
     visit_schemas(spec, &mut canonical_decimal);
+}
+
+/// A response offering JSON among other media types keeps only JSON (progenitor picks one shape per status).
+fn keep_only_json(response: &mut ReferenceOr<openapiv3::Response>) {
+    if let ReferenceOr::Item(response) = response
+        && response.content.len() > 1
+        && response.content.contains_key(JSON)
+    {
+        response.content.retain(|media, _| media == JSON);
+    }
 }
 
 /// Reduces a `number`/`decimal` schema to exactly what `with_conversion` matches (validation keywords and
 /// extensions would otherwise make typify fall back to `f64`); the description is kept.
 fn canonical_decimal(schema: &mut Schema) {
-    if let SchemaKind::Type(Type::Number(number)) = &mut schema.schema_kind {
-        if matches!(&number.format, openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "decimal")
-        {
-            *number = openapiv3::NumberType {
-                format: openapiv3::VariantOrUnknownOrEmpty::Unknown("decimal".into()),
-                ..Default::default()
-            };
-            schema.schema_data.extensions.clear();
-            schema.schema_data.nullable = false;
-        }
+    if let SchemaKind::Type(Type::Number(number)) = &mut schema.schema_kind
+        && matches!(&number.format, openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "decimal")
+    {
+        *number = openapiv3::NumberType {
+            format: openapiv3::VariantOrUnknownOrEmpty::Unknown("decimal".into()),
+            ..Default::default()
+        };
+        schema.schema_data.extensions.clear();
+        schema.schema_data.nullable = false;
     }
 }
 
@@ -233,11 +230,9 @@ fn visit_schemas(spec: &mut OpenAPI, f: &mut dyn FnMut(&mut Schema)) {
             | P::Path { parameter_data, .. }
             | P::Cookie { parameter_data, .. },
         ) = parameter
+            && let openapiv3::ParameterSchemaOrContent::Schema(schema) = &mut parameter_data.format
         {
-            if let openapiv3::ParameterSchemaOrContent::Schema(schema) = &mut parameter_data.format
-            {
-                walk(schema, f);
-            }
+            walk(schema, f);
         }
     }
 

@@ -99,7 +99,7 @@ async fn submitted_order_gets_the_billing_key_in_its_body_and_no_key_in_the_quer
     assert_eq!(body["Payment"]["PartnerBillingKey"], BILLING_KEY);
     assert_eq!(body["IsPartnerSourceIdUnique"], true);
     assert_eq!(body["SourceId"], "WEB-1");
-    assert!(sent.headers.get("api-version").is_none());
+    assert!(!sent.headers.contains_key("api-version"));
 }
 
 #[tokio::test]

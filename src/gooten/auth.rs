@@ -42,10 +42,10 @@ impl Auth for GootenAuth {
                     query.append_pair(BILLING_KEY_SCHEME, key.expose());
                 }
             }
-            if op.id == SUBMIT_ORDER {
-                if let Some(key) = &self.billing_key {
-                    fill_body_billing_key(request, key)?;
-                }
+            if op.id == SUBMIT_ORDER
+                && let Some(key) = &self.billing_key
+            {
+                fill_body_billing_key(request, key)?;
             }
             Ok(())
         })

@@ -55,6 +55,12 @@ pub(crate) trait Auth: Send + Sync + 'static {
     fn renew<'a>(&'a self) -> BoxFuture<'a, bool> {
         Box::pin(async { false })
     }
+
+    /// Credentials obtained after the client was built (OAuth2 access tokens), scrubbed from error bodies like
+    /// the secrets given to [`Runtime::new`].
+    fn issued_secrets(&self) -> Vec<Secret> {
+        Vec::new()
+    }
 }
 
 /// How a provider tells an error answer from a success, and what an error answer says.
@@ -180,6 +186,19 @@ impl Runtime {
         })
     }
 
+    /// Every secret to scrub: those given to [`Runtime::new`] and those the auth obtained since.
+    fn secrets(&self) -> Vec<Secret> {
+        let mut all = self.shared.secrets.clone();
+        all.extend(
+            self.shared
+                .auth
+                .issued_secrets()
+                .into_iter()
+                .filter(|s| !s.is_empty()),
+        );
+        all
+    }
+
     /// The HTTP client, for `new_with_client`.
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.shared.http
@@ -282,44 +301,39 @@ impl Runtime {
                         "answer"
                     );
                     let retry_after = retry::retry_after(&answer.headers);
+                    // A 401 means the provider refused the request, so even a POST was not applied: renew
+                    // the credentials once and repeat the request once.
                     if kind == Some(ErrorKind::Authentication)
                         && answer.status == StatusCode::UNAUTHORIZED
                         && !renewed
+                        && let Some(mut again) = spare.take()
+                        && self.shared.auth.renew().await
                     {
-                        // A 401 means the provider refused the request, so even a POST was not applied: renew
-                        // the credentials once and repeat the request once.
-                        if let Some(mut again) = spare.take() {
-                            if self.shared.auth.renew().await {
-                                renewed = true;
-                                if self.shared.auth.apply(&mut again, op).await.is_ok() {
-                                    tracing::info!(
-                                        attempt,
-                                        "credentials renewed after 401; repeating once"
-                                    );
-                                    pending = Some(again);
-                                    continue;
-                                }
-                            }
+                        renewed = true;
+                        if self.shared.auth.apply(&mut again, op).await.is_ok() {
+                            tracing::info!(
+                                attempt,
+                                "credentials renewed after 401; repeating once"
+                            );
+                            pending = Some(again);
+                            continue;
                         }
                     }
-                    if let Some(kind) = kind {
-                        if attempt < max_attempts
-                            && retry::retryable_kind(kind, Some(answer.status))
-                        {
-                            if let (Some(again), Some(delay)) =
-                                (spare, policy.delay(attempt + 1, retry_after))
-                            {
-                                tracing::warn!(
-                                    attempt,
-                                    status = answer.status.as_u16(),
-                                    delay_ms = delay.as_millis() as u64,
-                                    "retrying"
-                                );
-                                tokio::time::sleep(delay).await;
-                                pending = Some(again);
-                                continue;
-                            }
-                        }
+                    if let Some(kind) = kind
+                        && attempt < max_attempts
+                        && retry::retryable_kind(kind, Some(answer.status))
+                        && let (Some(again), Some(delay)) =
+                            (spare, policy.delay(attempt + 1, retry_after))
+                    {
+                        tracing::warn!(
+                            attempt,
+                            status = answer.status.as_u16(),
+                            delay_ms = delay.as_millis() as u64,
+                            "retrying"
+                        );
+                        tokio::time::sleep(delay).await;
+                        pending = Some(again);
+                        continue;
                     }
                     return Ok(self.finish(answer, kind, retry_after));
                 }
@@ -331,18 +345,18 @@ impl Runtime {
                         connect = error.is_connect(),
                         "no answer"
                     );
-                    if attempt < max_attempts && retry::retryable_transport(&error) {
-                        if let (Some(again), Some(delay)) = (spare, policy.delay(attempt + 1, None))
-                        {
-                            tracing::warn!(
-                                attempt,
-                                delay_ms = delay.as_millis() as u64,
-                                "retrying after transport failure"
-                            );
-                            tokio::time::sleep(delay).await;
-                            pending = Some(again);
-                            continue;
-                        }
+                    if attempt < max_attempts
+                        && retry::retryable_transport(&error)
+                        && let (Some(again), Some(delay)) = (spare, policy.delay(attempt + 1, None))
+                    {
+                        tracing::warn!(
+                            attempt,
+                            delay_ms = delay.as_millis() as u64,
+                            "retrying after transport failure"
+                        );
+                        tokio::time::sleep(delay).await;
+                        pending = Some(again);
+                        continue;
                     }
                     return Err(error.without_url());
                 }
@@ -373,7 +387,7 @@ impl Runtime {
         retry_after: Option<std::time::Duration>,
     ) -> reqwest::Response {
         let scrubbed = if kind.is_some() {
-            Some(Bytes::from(scrub(&answer.body, &self.shared.secrets)))
+            Some(Bytes::from(scrub(&answer.body, &self.secrets())))
         } else {
             None
         };
@@ -460,7 +474,7 @@ impl Runtime {
             let mut err = base(kind)
                 .with_status(status)
                 .with_reference_code(details.reference_code)
-                .with_field_errors(redact_fields(details.field_errors, &self.shared.secrets))
+                .with_field_errors(redact_fields(details.field_errors, &self.secrets()))
                 .with_retry_after(rec.retry_after)
                 .with_body(body)
                 // A 5xx (or 408) answer to a non-idempotent request: the provider may have applied it.
@@ -497,7 +511,7 @@ impl Runtime {
                             "the answer does not match the {} spec: {source}",
                             self.shared.provider
                         ))
-                        .with_body(Bytes::from(scrub(&bytes, &self.shared.secrets)))
+                        .with_body(Bytes::from(scrub(&bytes, &self.secrets())))
                         .with_source(source),
                 }
             }
