@@ -65,7 +65,9 @@ impl Default for Faults {
 impl Faults {
     // A poisoned lock only means a test panicked while holding it; the settings are still usable.
     fn state(&self) -> MutexGuard<'_, FaultState> {
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Adds `latency` before every answer (including faulty ones). `Duration::ZERO` turns it off.
@@ -123,12 +125,20 @@ impl Faults {
         if drop_after_commit {
             state.dropped_connections += 1;
         }
-        Plan { latency: state.latency, server_error, drop_after_commit }
+        Plan {
+            latency: state.latency,
+            server_error,
+            drop_after_commit,
+        }
     }
 }
 
 fn clamp_rate(rate: f64) -> f64 {
-    if rate.is_nan() { 0.0 } else { rate.clamp(0.0, 1.0) }
+    if rate.is_nan() {
+        0.0
+    } else {
+        rate.clamp(0.0, 1.0)
+    }
 }
 
 #[cfg(test)]
@@ -142,7 +152,10 @@ mod tests {
             faults.reseed(seed);
             faults.set_error_rate(0.3);
             faults.set_drop_after_commit_rate(0.3);
-            (0..50).map(|_| faults.plan()).map(|p| (p.server_error, p.drop_after_commit)).collect::<Vec<_>>()
+            (0..50)
+                .map(|_| faults.plan())
+                .map(|p| (p.server_error, p.drop_after_commit))
+                .collect::<Vec<_>>()
         };
         assert_eq!(run(7), run(7));
         assert_ne!(run(7), run(8));

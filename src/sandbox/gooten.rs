@@ -30,16 +30,13 @@ use serde_json::Value;
 use super::{
     Faults,
     gooten_catalog::{Catalog, CatalogProduct, CurrencyInfo, Method, ShipOffer},
-    http::{Query, json, lock, uuid_like},
+    http::{Answer, Query, Refusal, json, lock, uuid_like},
     server::{Api, Server},
 };
 use crate::gooten::generated::types as t;
 
-/// The sandbox's recipe id (query parameter `recipeid` on every call).
-pub const RECIPE_ID: &str = "sbx-recipe-5c1e9a07";
-/// The sandbox's partner billing key. It contains `+`, `/` and `=` like real keys, so a client that forgets to
-/// URL-encode it in a query string is refused, as by the real API.
-pub const PARTNER_BILLING_KEY: &str = "sbx+Billing/Key7Qw==";
+const RECIPE_ID: &str = "sbx-recipe-5c1e9a07";
+const PARTNER_BILLING_KEY: &str = "sbx+Billing/Key7Qw==";
 
 /// How many orders a search page holds when `pageSize` is not given. Uncertain: the documents give no default.
 const DEFAULT_PAGE_SIZE: usize = 10;
@@ -63,14 +60,18 @@ pub struct GootenSandbox {
 
 impl std::fmt::Debug for GootenSandbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GootenSandbox").field("base_url", &self.base_url()).finish_non_exhaustive()
+        f.debug_struct("GootenSandbox")
+            .field("base_url", &self.base_url())
+            .finish_non_exhaustive()
     }
 }
 
 impl GootenSandbox {
     /// The sandbox's recipe id (query parameter `recipeid` on every call).
     pub const RECIPE_ID: &'static str = RECIPE_ID;
-    /// The sandbox's partner billing key (see [`PARTNER_BILLING_KEY`]).
+    /// The sandbox's partner billing key (`partnerBillingKey` in the query of search and status calls,
+    /// `Payment.PartnerBillingKey` in a submitted order). It contains `+`, `/` and `=` like real keys, so a client
+    /// that forgets to URL-encode it in a query string is refused, as by the real API.
     pub const PARTNER_BILLING_KEY: &'static str = PARTNER_BILLING_KEY;
 
     /// Starts the fake on `127.0.0.1` with an ephemeral port, on the current tokio runtime.
@@ -107,26 +108,40 @@ impl GootenSandbox {
 
     /// How many accepted orders carry this `SourceId` (more than one means a duplicate got through).
     pub fn orders_with_source_id(&self, source_id: &str) -> usize {
-        lock(&self.state.inner).orders.iter().filter(|o| o.details.source_id.as_deref() == Some(source_id)).count()
+        lock(&self.state.inner)
+            .orders
+            .iter()
+            .filter(|o| o.details.source_id.as_deref() == Some(source_id))
+            .count()
     }
 
     /// The stored order with this Safe Id, as `getOrder` returns it.
     pub fn order(&self, safe_id: &str) -> Option<t::OrderDetails> {
-        lock(&self.state.inner).orders.iter().find(|o| o.details.id.as_deref() == Some(safe_id)).map(|o| o.details.clone())
+        lock(&self.state.inner)
+            .orders
+            .iter()
+            .find(|o| o.details.id.as_deref() == Some(safe_id))
+            .map(|o| o.details.clone())
     }
 
     /// Marks every item of the order as `Shipped` with one shipment carrying `tracking_number`, as if production
     /// had finished. Returns false for an unknown Safe Id.
     pub fn ship_order(&self, safe_id: &str, tracking_number: &str) -> bool {
         let mut inner = lock(&self.state.inner);
-        let Some(order) = inner.orders.iter_mut().find(|o| o.details.id.as_deref() == Some(safe_id)) else {
+        let Some(order) = inner
+            .orders
+            .iter_mut()
+            .find(|o| o.details.id.as_deref() == Some(safe_id))
+        else {
             return false;
         };
         for item in &mut order.details.items {
             item.status = Some(t::OrderItemStatus::Shipped);
             item.shipments = vec![t::Shipment {
                 tracking_number: Some(tracking_number.into()),
-                tracking_url: Some(format!("https://tools.usps.com/go/TrackConfirmAction?tLabels={tracking_number}")),
+                tracking_url: Some(format!(
+                    "https://tools.usps.com/go/TrackConfirmAction?tLabels={tracking_number}"
+                )),
                 ship_carrier_name: Some("USPS".into()),
             }];
         }
@@ -146,7 +161,7 @@ impl Default for GootenState {
                 orders: Vec::new(),
                 preconfigured: Vec::new(),
                 // Seeded: the same sequence of calls yields the same Safe Ids in every run.
-                rng: fastrand::Rng::with_seed(0x6007_E11),
+                rng: fastrand::Rng::with_seed(0x0600_7E11),
             }),
         }
     }
@@ -207,7 +222,11 @@ type GState = State<Arc<GootenState>>;
 // Errors
 
 /// One entry of the envelope's `Errors`.
-fn failure(property: &str, message: impl Into<String>, attempted: Option<Value>) -> t::ValidationFailure {
+fn failure(
+    property: &str,
+    message: impl Into<String>,
+    attempted: Option<Value>,
+) -> t::ValidationFailure {
     t::ValidationFailure {
         property_name: Some(property.into()),
         error_message: Some(message.into()),
@@ -227,23 +246,35 @@ fn envelope(status: StatusCode, errors: Vec<t::ValidationFailure>) -> Response {
     json(status, &body)
 }
 
-fn invalid(errors: Vec<t::ValidationFailure>) -> Response {
-    envelope(StatusCode::BAD_REQUEST, errors)
+fn invalid(errors: Vec<t::ValidationFailure>) -> Refusal {
+    envelope(StatusCode::BAD_REQUEST, errors).into()
 }
 
-fn invalid_one(property: &str, message: impl Into<String>, attempted: Option<Value>) -> Response {
+fn invalid_one(property: &str, message: impl Into<String>, attempted: Option<Value>) -> Refusal {
     invalid(vec![failure(property, message, attempted)])
 }
 
-fn not_found(property: &str, message: impl Into<String>, attempted: &str) -> Response {
-    envelope(StatusCode::NOT_FOUND, vec![failure(property, message, Some(Value::String(attempted.into())))])
+fn not_found(property: &str, message: impl Into<String>, attempted: &str) -> Refusal {
+    envelope(
+        StatusCode::NOT_FOUND,
+        vec![failure(
+            property,
+            message,
+            Some(Value::String(attempted.into())),
+        )],
+    )
+    .into()
 }
 
 /// The answer of an injected 5xx fault.
 pub(crate) fn server_error() -> Response {
     envelope(
         StatusCode::INTERNAL_SERVER_ERROR,
-        vec![failure("", "An unexpected error occurred. Please contact support with the reference code.", None)],
+        vec![failure(
+            "",
+            "An unexpected error occurred. Please contact support with the reference code.",
+            None,
+        )],
     )
 }
 
@@ -270,7 +301,10 @@ fn display_name(property: &str) -> String {
         let prev = i.checked_sub(1).map(|j| chars[j]);
         let next = chars.get(i + 1);
         let starts_word = c.is_ascii_uppercase()
-            && prev.is_some_and(|p| p.is_ascii_lowercase() || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase())));
+            && prev.is_some_and(|p| {
+                p.is_ascii_lowercase()
+                    || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
+            });
         if starts_word {
             out.push(' ');
         }
@@ -282,137 +316,175 @@ fn display_name(property: &str) -> String {
 // ---------------------------------------------------------------------------------------------------------------
 // Auth and parameters
 
-/// Which credentials an operation needs beyond the recipe id (its `security` in the spec).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Needs {
-    RecipeId,
-    BillingKey,
-}
+/// The operations whose `security` in the spec includes `partnerBillingKey` (in the query string); a unit test
+/// compares this list with `spec/gooten.yaml`. `submitOrder` takes the key in its body instead.
+const BILLING_KEY_OPERATIONS: &[&str] = &["searchOrders", "setOrderStatus"];
 
-fn authorize(raw_query: Option<String>, needs: Needs) -> Result<Query, Response> {
+/// Checks the credentials `operation` (its operationId) needs: the recipe id always, the billing key where the
+/// spec asks for it.
+fn authorize(raw_query: Option<String>, operation: &str) -> Result<Query, Refusal> {
     let query = Query::parse(raw_query.as_deref());
     if query.get_ci("recipeid") != Some(RECIPE_ID) {
         let body = t::Error {
-            message: Some("Authorization has been denied for this request. Invalid recipeId.".into()),
+            message: Some(
+                "Authorization has been denied for this request. Invalid recipeId.".into(),
+            ),
             ..Default::default()
         };
-        return Err(json(StatusCode::UNAUTHORIZED, &body));
+        return Err(json(StatusCode::UNAUTHORIZED, &body).into());
     }
-    if needs == Needs::BillingKey {
+    if BILLING_KEY_OPERATIONS.contains(&operation) {
         // The key is never echoed back (no AttemptedValue): it is a secret.
         let message = match query.get_ci("partnerbillingkey") {
             Some(key) if key == PARTNER_BILLING_KEY => return Ok(query),
             None | Some("") => "'Partner Billing Key' should not be empty.",
             Some(_) => "Invalid partnerBillingKey. Check it and URL-encode it in the query string.",
         };
-        return Err(envelope(StatusCode::FORBIDDEN, vec![failure("partnerBillingKey", message, None)]));
+        return Err(envelope(
+            StatusCode::FORBIDDEN,
+            vec![failure("partnerBillingKey", message, None)],
+        )
+        .into());
     }
     Ok(query)
 }
 
 /// A required query parameter (non-empty).
-fn required<'q>(query: &'q Query, name: &str) -> Result<&'q str, Response> {
+fn required<'q>(query: &'q Query, name: &str) -> Result<&'q str, Refusal> {
     match query.get_ci(name).map(str::trim) {
         Some(value) if !value.is_empty() => Ok(value),
-        _ => Err(invalid_one(name, empty_message(&upper_first(name)), Some(Value::String(String::new())))),
+        _ => Err(invalid_one(
+            name,
+            empty_message(&upper_first(name)),
+            Some(Value::String(String::new())),
+        )),
     }
 }
 
 fn upper_first(name: &str) -> String {
     let mut chars = name.chars();
-    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }
 
-fn ship_to_country(query: &Query) -> Result<&str, Response> {
+fn ship_to_country(query: &Query) -> Result<&str, Refusal> {
     let country = required(query, "countryCode")?;
     if Catalog::get().ships_to(country) {
         Ok(country)
     } else {
-        Err(invalid_one("countryCode", format!("'{country}' is not a country Gooten ships to."), Some(country.into())))
+        Err(invalid_one(
+            "countryCode",
+            format!("'{country}' is not a country Gooten ships to."),
+            Some(country.into()),
+        ))
     }
 }
 
-fn currency_param(query: &Query) -> Result<&'static CurrencyInfo, Response> {
+fn currency_param(query: &Query) -> Result<&'static CurrencyInfo, Refusal> {
     currency_code(query.get_ci("currencyCode"), "currencyCode")
 }
 
-fn currency_code(code: Option<&str>, property: &str) -> Result<&'static CurrencyInfo, Response> {
+fn currency_code(code: Option<&str>, property: &str) -> Result<&'static CurrencyInfo, Refusal> {
     let catalog = Catalog::get();
     match code.map(str::trim).filter(|c| !c.is_empty()) {
         None => Ok(catalog.usd()),
-        Some(code) => catalog
-            .currency(code)
-            .ok_or_else(|| invalid_one(property, format!("'{code}' is not a supported currency."), Some(code.into()))),
+        Some(code) => catalog.currency(code).ok_or_else(|| {
+            invalid_one(
+                property,
+                format!("'{code}' is not a supported currency."),
+                Some(code.into()),
+            )
+        }),
     }
 }
 
 fn flag(query: &Query, name: &str) -> bool {
-    query.get_ci(name).is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    query
+        .get_ci(name)
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
 }
 
 /// Parses a JSON body into a generated type; a failure is a 400 envelope naming `root`.
-fn body<T: serde::de::DeserializeOwned>(bytes: &[u8], root: &str) -> Result<T, Response> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| invalid_one(root, format!("The request body could not be read as {root}: {e}"), None))
+fn body<T: serde::de::DeserializeOwned>(bytes: &[u8], root: &str) -> Result<T, Refusal> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        invalid_one(
+            root,
+            format!("The request body could not be read as {root}: {e}"),
+            None,
+        )
+    })
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Catalog
 
-async fn get_products(RawQuery(q): RawQuery) -> Response {
-    let query = match authorize(q, Needs::RecipeId) {
-        Ok(query) => query,
-        Err(response) => return response,
-    };
-    let (_, currency) = match ship_to_country(&query).and_then(|c| Ok((c, currency_param(&query)?))) {
-        Ok(ok) => ok,
-        Err(response) => return response,
-    };
-    let products = Catalog::get().visible_products(flag(&query, "all")).map(|p| p.to_generated(currency)).collect();
-    json(StatusCode::OK, &t::ProductsResponse { products, had_error: Some(false) })
+async fn get_products(RawQuery(q): RawQuery) -> Answer {
+    let query = authorize(q, "getProducts")?;
+    ship_to_country(&query)?;
+    let currency = currency_param(&query)?;
+    let products = Catalog::get()
+        .visible_products(flag(&query, "all"))
+        .map(|p| p.to_generated(currency))
+        .collect();
+    Ok(json(
+        StatusCode::OK,
+        &t::ProductsResponse {
+            products,
+            had_error: Some(false),
+        },
+    ))
 }
 
-async fn get_product_variants(RawQuery(q): RawQuery) -> Response {
-    let query = match authorize(q, Needs::RecipeId) {
-        Ok(query) => query,
-        Err(response) => return response,
-    };
-    let currency = match ship_to_country(&query).and_then(|_| currency_param(&query)) {
-        Ok(currency) => currency,
-        Err(response) => return response,
-    };
+async fn get_product_variants(RawQuery(q): RawQuery) -> Answer {
+    let query = authorize(q, "getProductVariants")?;
+    ship_to_country(&query)?;
+    let currency = currency_param(&query)?;
     let catalog = Catalog::get();
     let all = flag(&query, "all");
-    let products: Vec<&CatalogProduct> = match query.get_ci("productId").map(str::trim).filter(|v| !v.is_empty()) {
+    let products: Vec<&CatalogProduct> = match query
+        .get_ci("productId")
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
         None => catalog.visible_products(all).collect(),
         Some(raw) => match raw.parse::<i32>().ok().and_then(|id| catalog.product(id)) {
             Some(product) => vec![product],
-            None => return invalid_one("productId", format!("Product '{raw}' does not exist."), Some(raw.into())),
+            None => {
+                return Err(invalid_one(
+                    "productId",
+                    format!("Product '{raw}' does not exist."),
+                    Some(raw.into()),
+                ));
+            }
         },
     };
-    let variants = products.iter().flat_map(|p| p.variants.iter().map(move |v| p.variant_to_generated(v, currency)));
+    let variants = products.iter().flat_map(|p| {
+        p.variants
+            .iter()
+            .map(move |v| p.variant_to_generated(v, currency))
+    });
     let response = t::ProductVariantsResponse {
         product_variants: variants.collect(),
         options: CatalogProduct::option_groups(products.iter().flat_map(|p| p.variants.iter())),
         had_error: Some(false),
     };
-    json(StatusCode::OK, &response)
+    Ok(json(StatusCode::OK, &response))
 }
 
-async fn get_product_templates(RawQuery(q): RawQuery) -> Response {
-    let query = match authorize(q, Needs::RecipeId) {
-        Ok(query) => query,
-        Err(response) => return response,
-    };
-    let sku = match required(&query, "sku") {
-        Ok(sku) => sku,
-        Err(response) => return response,
-    };
+async fn get_product_templates(RawQuery(q): RawQuery) -> Answer {
+    let query = authorize(q, "getProductTemplates")?;
+    let sku = required(&query, "sku")?;
     match Catalog::get().variant(sku) {
-        Some((product, variant)) => {
-            json(StatusCode::OK, &t::ProductTemplatesResponse { options: product.templates(variant), had_error: Some(false) })
-        }
-        None => not_found("sku", format!("SKU '{sku}' was not found."), sku),
+        Some((product, variant)) => Ok(json(
+            StatusCode::OK,
+            &t::ProductTemplatesResponse {
+                options: product.templates(variant),
+                had_error: Some(false),
+            },
+        )),
+        None => Err(not_found("sku", format!("SKU '{sku}' was not found."), sku)),
     }
 }
 
@@ -425,32 +497,32 @@ struct ShipLine<'c> {
 
 /// Shipping in USD: lines of the same product shipped the same way go in one box (first unit at the base rate).
 fn shipping_usd(lines: &[ShipLine<'_>]) -> Decimal {
-    let mut boxes: BTreeMap<(i32, i32), (Decimal, i32, &ShipOffer<'_>)> = BTreeMap::new();
+    let mut boxes: BTreeMap<(i32, i32), (i32, ShipOffer<'_>)> = BTreeMap::new();
     for line in lines {
-        let entry = boxes.entry((line.product.id, line.offer.id)).or_insert((Decimal::ZERO, 0, &line.offer));
-        entry.1 += line.units;
+        boxes
+            .entry((line.product.id, line.offer.id))
+            .or_insert((0, line.offer))
+            .0 += line.units;
     }
-    boxes.values().map(|(_, units, offer)| offer.rate.price_usd(*units)).sum()
+    boxes
+        .values()
+        .map(|(units, offer)| offer.rate.price_usd(*units))
+        .sum()
 }
 
-async fn get_shipping_prices(RawQuery(q): RawQuery, bytes: Bytes) -> Response {
-    if let Err(response) = authorize(q, Needs::RecipeId) {
-        return response;
-    }
-    let request: t::ShippingPricesRequest = match body(&bytes, "ShippingPricesRequest") {
-        Ok(request) => request,
-        Err(response) => return response,
-    };
+async fn get_shipping_prices(RawQuery(q): RawQuery, bytes: Bytes) -> Answer {
+    authorize(q, "getShippingPrices")?;
+    let request: t::ShippingPricesRequest = body(&bytes, "ShippingPricesRequest")?;
     let catalog = Catalog::get();
-    let currency = match currency_code(request.currency_code.as_deref(), "CurrencyCode") {
-        Ok(currency) => currency,
-        Err(response) => return response,
-    };
+    let currency = currency_code(request.currency_code.as_deref(), "CurrencyCode")?;
     let mut errors = Vec::new();
     if !catalog.ships_to(&request.ship_to_country) {
         errors.push(failure(
             "ShipToCountry",
-            format!("'{}' is not a country Gooten ships to.", request.ship_to_country),
+            format!(
+                "'{}' is not a country Gooten ships to.",
+                request.ship_to_country
+            ),
             Some(request.ship_to_country.clone().into()),
         ));
     }
@@ -461,10 +533,18 @@ async fn get_shipping_prices(RawQuery(q): RawQuery, bytes: Bytes) -> Response {
     let mut groups: Vec<(&CatalogProduct, Vec<String>, i32)> = Vec::new();
     for (i, item) in request.items.iter().enumerate() {
         if item.quantity < 1 {
-            errors.push(failure(&format!("Items[{i}].Quantity"), "'Quantity' must be greater than '0'.", Some(item.quantity.into())));
+            errors.push(failure(
+                &format!("Items[{i}].Quantity"),
+                "'Quantity' must be greater than '0'.",
+                Some(item.quantity.into()),
+            ));
         }
         match catalog.variant(&item.sku) {
-            None => errors.push(failure(&format!("Items[{i}].SKU"), format!("'{}' is not a valid SKU.", item.sku), Some(item.sku.clone().into()))),
+            None => errors.push(failure(
+                &format!("Items[{i}].SKU"),
+                format!("'{}' is not a valid SKU.", item.sku),
+                Some(item.sku.clone().into()),
+            )),
             Some((product, variant)) => match groups.iter_mut().find(|g| g.0.id == product.id) {
                 Some(group) => {
                     group.1.push(variant.sku.into());
@@ -475,7 +555,7 @@ async fn get_shipping_prices(RawQuery(q): RawQuery, bytes: Bytes) -> Response {
         }
     }
     if !errors.is_empty() {
-        return invalid(errors);
+        return Err(invalid(errors));
     }
     let result = groups
         .into_iter()
@@ -488,7 +568,13 @@ async fn get_shipping_prices(RawQuery(q): RawQuery, bytes: Bytes) -> Response {
                 .collect(),
         })
         .collect();
-    json(StatusCode::OK, &t::ShippingPricesResponse { result, had_error: Some(false) })
+    Ok(json(
+        StatusCode::OK,
+        &t::ShippingPricesResponse {
+            result,
+            had_error: Some(false),
+        },
+    ))
 }
 
 /// Resolves an item's shipping: the ship option by id, or the one of the ship type, or standard.
@@ -504,58 +590,86 @@ fn resolve_offer<'c>(
         return offers.into_iter().find(|o| o.id == id).ok_or_else(|| {
             failure(
                 &format!("{property}.ShipCarrierMethodId"),
-                format!("Ship carrier method {id} is not available for this item shipping to {country}."),
+                format!(
+                    "Ship carrier method {id} is not available for this item shipping to {country}."
+                ),
                 Some(id.into()),
             )
         });
     }
-    let method = ship_type.map(Method::from_ship_type).unwrap_or(Method::Standard);
-    offers.into_iter().find(|o| o.rate.method == method).ok_or_else(|| {
-        failure(
-            &format!("{property}.ShipType"),
-            format!("Ship type '{}' is not available for this item shipping to {country}.", method.name().to_lowercase()),
-            Some(method.name().to_lowercase().into()),
-        )
-    })
+    let method = ship_type
+        .map(Method::from_ship_type)
+        .unwrap_or(Method::Standard);
+    offers
+        .into_iter()
+        .find(|o| o.rate.method == method)
+        .ok_or_else(|| {
+            failure(
+                &format!("{property}.ShipType"),
+                format!(
+                    "Ship type '{}' is not available for this item shipping to {country}.",
+                    method.name().to_lowercase()
+                ),
+                Some(method.name().to_lowercase().into()),
+            )
+        })
 }
 
 /// Tax the sandbox charges: a flat 7% of the items for US addresses, none elsewhere (VAT is in the prices).
 fn tax_usd(country: &str, items_usd: Decimal) -> Decimal {
-    if country.eq_ignore_ascii_case("US") { (items_usd * Decimal::new(7, 2)).round_dp(2) } else { Decimal::ZERO }
+    if country.eq_ignore_ascii_case("US") {
+        (items_usd * Decimal::new(7, 2)).round_dp(2)
+    } else {
+        Decimal::ZERO
+    }
 }
 
-async fn get_price_estimate(RawQuery(q): RawQuery, bytes: Bytes) -> Response {
-    if let Err(response) = authorize(q, Needs::RecipeId) {
-        return response;
-    }
-    let request: t::PriceEstimateRequest = match body(&bytes, "PriceEstimateRequest") {
-        Ok(request) => request,
-        Err(response) => return response,
-    };
+async fn get_price_estimate(RawQuery(q): RawQuery, bytes: Bytes) -> Answer {
+    authorize(q, "getPriceEstimate")?;
+    let request: t::PriceEstimateRequest = body(&bytes, "PriceEstimateRequest")?;
     let catalog = Catalog::get();
-    let currency = match currency_code(Some(&request.payment.currency_code), "Payment.CurrencyCode") {
-        Ok(currency) => currency,
-        Err(response) => return response,
-    };
+    let currency = currency_code(Some(&request.payment.currency_code), "Payment.CurrencyCode")?;
     let country = request.ship_to_address.country_code.as_str();
     let mut errors = Vec::new();
     if !catalog.ships_to(country) {
-        errors.push(failure("ShipToAddress.CountryCode", format!("'{country}' is not a country Gooten ships to."), Some(country.into())));
+        errors.push(failure(
+            "ShipToAddress.CountryCode",
+            format!("'{country}' is not a country Gooten ships to."),
+            Some(country.into()),
+        ));
     }
     let mut items_usd = Decimal::ZERO;
     let mut lines = Vec::new();
     for (i, item) in request.items.iter().enumerate() {
         let property = format!("Items[{i}]");
         if item.quantity < 1 {
-            errors.push(failure(&format!("{property}.Quantity"), "'Quantity' must be greater than '0'.", Some(item.quantity.into())));
+            errors.push(failure(
+                &format!("{property}.Quantity"),
+                "'Quantity' must be greater than '0'.",
+                Some(item.quantity.into()),
+            ));
         }
         let Some((product, variant)) = catalog.variant(&item.sku) else {
-            errors.push(failure(&format!("{property}.SKU"), format!("'{}' is not a valid SKU.", item.sku), Some(item.sku.clone().into())));
+            errors.push(failure(
+                &format!("{property}.SKU"),
+                format!("'{}' is not a valid SKU.", item.sku),
+                Some(item.sku.clone().into()),
+            ));
             continue;
         };
         items_usd += variant.price_usd * Decimal::from(item.quantity.max(0));
-        match resolve_offer(product, country, item.ship_carrier_method_id, item.ship_type, &property) {
-            Ok(offer) => lines.push(ShipLine { product, offer, units: item.quantity.max(1) }),
+        match resolve_offer(
+            product,
+            country,
+            item.ship_carrier_method_id,
+            item.ship_type,
+            &property,
+        ) {
+            Ok(offer) => lines.push(ShipLine {
+                product,
+                offer,
+                units: item.quantity.max(1),
+            }),
             Err(e) => errors.push(e),
         }
     }
@@ -563,10 +677,17 @@ async fn get_price_estimate(RawQuery(q): RawQuery, bytes: Bytes) -> Response {
         errors.push(failure("Items", empty_message("Items"), None));
     }
     if !errors.is_empty() {
-        return invalid(errors);
+        return Err(invalid(errors));
     }
-    let coupon = request.coupon_code.as_deref().filter(|c| c.eq_ignore_ascii_case(COUPON_50_OFF));
-    let savings_usd = if coupon.is_some() { (items_usd / Decimal::TWO).round_dp(2) } else { Decimal::ZERO };
+    let coupon = request
+        .coupon_code
+        .as_deref()
+        .filter(|c| c.eq_ignore_ascii_case(COUPON_50_OFF));
+    let savings_usd = if coupon.is_some() {
+        (items_usd / Decimal::TWO).round_dp(2)
+    } else {
+        Decimal::ZERO
+    };
     let response = t::PriceEstimateResponse {
         items: Some(currency.price(items_usd)),
         shipping: Some(currency.price(shipping_usd(&lines))),
@@ -579,7 +700,7 @@ async fn get_price_estimate(RawQuery(q): RawQuery, bytes: Bytes) -> Response {
         percent_off: coupon.map(|_| Decimal::from(50)),
         had_error: Some(false),
     };
-    json(StatusCode::OK, &response)
+    Ok(json(StatusCode::OK, &response))
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -589,7 +710,16 @@ async fn get_price_estimate(RawQuery(q): RawQuery, bytes: Bytes) -> Response {
 /// becomes Gooten's per-field validation error rather than a deserialization failure. A unit test compares them
 /// with `spec/gooten.yaml`.
 const ORDER_REQUIRED: &[&str] = &["ShipToAddress", "BillingAddress", "Items"];
-const SHIP_TO_REQUIRED: &[&str] = &["FirstName", "LastName", "Line1", "City", "CountryCode", "PostalCode", "Phone", "Email"];
+const SHIP_TO_REQUIRED: &[&str] = &[
+    "FirstName",
+    "LastName",
+    "Line1",
+    "City",
+    "CountryCode",
+    "PostalCode",
+    "Phone",
+    "Email",
+];
 const BILLING_REQUIRED: &[&str] = &["FirstName", "LastName", "PostalCode", "CountryCode"];
 const ITEM_REQUIRED: &[&str] = &["SKU", "Quantity", "Images"];
 const IMAGE_REQUIRED: &[&str] = &["Url"];
@@ -609,8 +739,15 @@ fn missing_fields(order: &Value) -> Vec<t::ValidationFailure> {
         for name in required {
             let value = object.get(name);
             if is_blank(value) {
-                let attempted = value.cloned().filter(|v| v.is_string() || v.is_array()).or(Some(Value::Null));
-                out.push(failure(&format!("{path}.{name}"), empty_message(name), attempted));
+                let attempted = value
+                    .cloned()
+                    .filter(|v| v.is_string() || v.is_array())
+                    .or(Some(Value::Null));
+                out.push(failure(
+                    &format!("{path}.{name}"),
+                    empty_message(name),
+                    attempted,
+                ));
             }
         }
     }
@@ -632,7 +769,12 @@ fn missing_fields(order: &Value) -> Vec<t::ValidationFailure> {
             check(item, &path, ITEM_REQUIRED, &mut out);
             if let Some(Value::Array(images)) = item.get("Images") {
                 for (j, image) in images.iter().enumerate() {
-                    check(image, &format!("{path}.Images[{j}]"), IMAGE_REQUIRED, &mut out);
+                    check(
+                        image,
+                        &format!("{path}.Images[{j}]"),
+                        IMAGE_REQUIRED,
+                        &mut out,
+                    );
                 }
             }
         }
@@ -672,28 +814,44 @@ fn billing_address(a: &t::BillingAddress) -> t::Address {
     }
 }
 
-async fn submit_order(State(state): GState, RawQuery(q): RawQuery, bytes: Bytes) -> Response {
+async fn submit_order(State(state): GState, RawQuery(q): RawQuery, bytes: Bytes) -> Answer {
     // The billing key travels in the body here, so only the recipe id is checked in the query.
-    if let Err(response) = authorize(q, Needs::RecipeId) {
-        return response;
-    }
+    authorize(q, "submitOrder")?;
     let raw: Value = match serde_json::from_slice(&bytes) {
         Ok(raw) => raw,
-        Err(e) => return invalid_one("Order", format!("The request body is not valid JSON: {e}"), None),
+        Err(e) => {
+            return Err(invalid_one(
+                "Order",
+                format!("The request body is not valid JSON: {e}"),
+                None,
+            ));
+        }
     };
     let errors = missing_fields(&raw);
     if !errors.is_empty() {
-        return invalid(errors);
+        return Err(invalid(errors));
     }
     let order: t::Order = match serde_json::from_value(raw) {
         Ok(order) => order,
-        Err(e) => return invalid_one("Order", format!("The request body could not be read as an Order: {e}"), None),
+        Err(e) => {
+            return Err(invalid_one(
+                "Order",
+                format!("The request body could not be read as an Order: {e}"),
+                None,
+            ));
+        }
     };
     let mut inner = lock(&state.inner);
     // Checked and stored under one lock, so two concurrent submissions of one SourceId cannot both pass.
     match inner.accept(order) {
-        Ok(id) => json(StatusCode::OK, &t::SubmitOrderResponse { id: Some(id), had_error: Some(false) }),
-        Err(errors) => invalid(errors),
+        Ok(id) => Ok(json(
+            StatusCode::OK,
+            &t::SubmitOrderResponse {
+                id: Some(id),
+                had_error: Some(false),
+            },
+        )),
+        Err(errors) => Err(invalid(errors)),
     }
 }
 
@@ -706,18 +864,37 @@ impl Inner {
         let pre_submit = order.is_pre_submit == Some(true);
         // PayPal orders (IsPreSubmit) are paid later and need no billing key; every other order is on credit.
         if !pre_submit {
-            let key = order.payment.as_ref().and_then(|p| p.partner_billing_key.as_deref()).unwrap_or("");
+            let key = order
+                .payment
+                .as_ref()
+                .and_then(|p| p.partner_billing_key.as_deref())
+                .unwrap_or("");
             if key.trim().is_empty() {
-                errors.push(failure("Order.Payment.PartnerBillingKey", empty_message("PartnerBillingKey"), None));
+                errors.push(failure(
+                    "Order.Payment.PartnerBillingKey",
+                    empty_message("PartnerBillingKey"),
+                    None,
+                ));
             } else if key != PARTNER_BILLING_KEY {
                 // Never echo a secret back: no AttemptedValue.
-                errors.push(failure("Order.Payment.PartnerBillingKey", "Invalid PartnerBillingKey.", None));
+                errors.push(failure(
+                    "Order.Payment.PartnerBillingKey",
+                    "Invalid PartnerBillingKey.",
+                    None,
+                ));
             }
         }
-        let currency_code = order.payment.as_ref().and_then(|p| p.currency_code.as_deref());
+        let currency_code = order
+            .payment
+            .as_ref()
+            .and_then(|p| p.currency_code.as_deref());
         let currency = match currency_code {
             Some(code) if catalog.currency(code).is_none() => {
-                errors.push(failure("Order.Payment.CurrencyCode", format!("'{code}' is not a supported currency."), Some(code.into())));
+                errors.push(failure(
+                    "Order.Payment.CurrencyCode",
+                    format!("'{code}' is not a supported currency."),
+                    Some(code.into()),
+                ));
                 catalog.usd()
             }
             Some(code) => catalog.currency(code).unwrap_or(catalog.usd()),
@@ -736,10 +913,18 @@ impl Inner {
         for (i, item) in order.items.iter().enumerate() {
             let property = format!("Order.Items[{i}]");
             if item.quantity < 1 {
-                errors.push(failure(&format!("{property}.Quantity"), "'Quantity' must be greater than '0'.", Some(item.quantity.into())));
+                errors.push(failure(
+                    &format!("{property}.Quantity"),
+                    "'Quantity' must be greater than '0'.",
+                    Some(item.quantity.into()),
+                ));
             }
             let Some((product, variant)) = catalog.variant(&item.sku) else {
-                errors.push(failure(&format!("{property}.SKU"), format!("'{}' is not a valid SKU.", item.sku), Some(item.sku.clone().into())));
+                errors.push(failure(
+                    &format!("{property}.SKU"),
+                    format!("'{}' is not a valid SKU.", item.sku),
+                    Some(item.sku.clone().into()),
+                ));
                 continue;
             };
             if item.ship_type.is_none() && item.ship_carrier_method_id.is_none() {
@@ -749,28 +934,48 @@ impl Inner {
                     Some(Value::Null),
                 ));
             } else if catalog.ships_to(country) {
-                match resolve_offer(product, country, item.ship_carrier_method_id, item.ship_type, &property) {
-                    Ok(offer) => lines.push(ShipLine { product, offer, units: item.quantity.max(1) }),
+                match resolve_offer(
+                    product,
+                    country,
+                    item.ship_carrier_method_id,
+                    item.ship_type,
+                    &property,
+                ) {
+                    Ok(offer) => lines.push(ShipLine {
+                        product,
+                        offer,
+                        units: item.quantity.max(1),
+                    }),
                     Err(e) => errors.push(e),
                 }
             }
             items.push((product, variant, item));
         }
-        let source_id = order.source_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        if let (Some(source_id), Some(true)) = (source_id, order.is_partner_source_id_unique) {
-            if self.orders.iter().any(|o| o.details.source_id.as_deref() == Some(source_id)) {
-                errors.push(failure(
-                    "Order.SourceId",
-                    format!("An order with SourceId '{source_id}' already exists."),
-                    Some(source_id.into()),
-                ));
-            }
+        let source_id = order
+            .source_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        if let (Some(source_id), Some(true)) = (source_id, order.is_partner_source_id_unique)
+            && self
+                .orders
+                .iter()
+                .any(|o| o.details.source_id.as_deref() == Some(source_id))
+        {
+            errors.push(failure(
+                "Order.SourceId",
+                format!("An order with SourceId '{source_id}' already exists."),
+                Some(source_id.into()),
+            ));
         }
         if !errors.is_empty() {
             return Err(errors);
         }
 
-        let coupon = order.coupon_code.as_deref().filter(|c| c.eq_ignore_ascii_case(COUPON_50_OFF));
+        let coupon = order
+            .coupon_code
+            .as_deref()
+            .filter(|c| c.eq_ignore_ascii_case(COUPON_50_OFF));
         let status = if pre_submit {
             t::OrderItemStatus::PrePayment
         } else if order.is_in_test_mode == Some(true) {
@@ -784,7 +989,11 @@ impl Inner {
             .into_iter()
             .map(|(product, variant, item)| {
                 let line = currency.convert(variant.price_usd) * Decimal::from(item.quantity);
-                let after = if coupon.is_some() { (line / Decimal::TWO).round_dp(2) } else { line };
+                let after = if coupon.is_some() {
+                    (line / Decimal::TWO).round_dp(2)
+                } else {
+                    line
+                };
                 total += after;
                 discount += line - after;
                 t::OrderDetailsItem {
@@ -807,7 +1016,11 @@ impl Inner {
         let last_group = uuid.rsplit('-').next().unwrap_or(&uuid);
         let details = t::OrderDetails {
             id: Some(id.clone()),
-            nice_id: Some(format!("{}-{}", order.ship_to_address.last_name, last_group[..6].to_uppercase())),
+            nice_id: Some(format!(
+                "{}-{}",
+                order.ship_to_address.last_name,
+                last_group[..6].to_uppercase()
+            )),
             source_id: source_id.map(Into::into),
             items: details_items,
             total: Some(currency.amount(total)),
@@ -820,7 +1033,11 @@ impl Inner {
             had_error: Some(false),
             ship_to_address: None,
         };
-        self.orders.push(StoredOrder { details, created: Utc::now(), pre_submit });
+        self.orders.push(StoredOrder {
+            details,
+            created: Utc::now(),
+            pre_submit,
+        });
         Ok(id)
     }
 
@@ -829,33 +1046,49 @@ impl Inner {
         self.orders
             .iter()
             .find(|o| o.details.id.as_deref() == Some(id))
-            .or_else(|| self.orders.iter().rev().find(|o| o.details.source_id.as_deref() == Some(id)))
+            .or_else(|| {
+                self.orders
+                    .iter()
+                    .rev()
+                    .find(|o| o.details.source_id.as_deref() == Some(id))
+            })
     }
 }
 
-async fn get_order(State(state): GState, RawQuery(q): RawQuery) -> Response {
-    let query = match authorize(q, Needs::RecipeId) {
-        Ok(query) => query,
-        Err(response) => return response,
-    };
-    let id = match required(&query, "id") {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
+async fn get_order(State(state): GState, RawQuery(q): RawQuery) -> Answer {
+    let query = authorize(q, "getOrder")?;
+    let id = required(&query, "id")?;
     match lock(&state.inner).find(id) {
-        Some(order) => json(StatusCode::OK, &order.details),
-        None => not_found("id", format!("No order was found with the Id or SourceId '{id}'."), id),
+        Some(order) => Ok(json(StatusCode::OK, &order.details)),
+        None => Err(not_found(
+            "id",
+            format!("No order was found with the Id or SourceId '{id}'."),
+            id,
+        )),
     }
 }
 
 fn matches_text(order: &t::OrderDetails, needle: &str) -> bool {
     let needle = needle.to_lowercase();
-    let contains = |s: &Option<String>| s.as_deref().is_some_and(|s| s.to_lowercase().contains(&needle));
+    let contains = |s: &Option<String>| {
+        s.as_deref()
+            .is_some_and(|s| s.to_lowercase().contains(&needle))
+    };
     let address = |a: &Option<t::Address>| {
         a.as_ref().is_some_and(|a| {
-            [&a.first_name, &a.last_name, &a.line1, &a.line2, &a.city, &a.state, &a.postal_code, &a.phone, &a.email]
-                .into_iter()
-                .any(contains)
+            [
+                &a.first_name,
+                &a.last_name,
+                &a.line1,
+                &a.line2,
+                &a.city,
+                &a.state,
+                &a.postal_code,
+                &a.phone,
+                &a.email,
+            ]
+            .into_iter()
+            .any(contains)
         })
     };
     contains(&order.id)
@@ -864,48 +1097,56 @@ fn matches_text(order: &t::OrderDetails, needle: &str) -> bool {
         || contains(&order.discount_code)
         || address(&order.shipping_address)
         || address(&order.billing_address)
-        || order.meta.as_ref().is_some_and(|m| m.0.values().any(|v| v.to_lowercase().contains(&needle)))
+        || order
+            .meta
+            .as_ref()
+            .is_some_and(|m| m.0.values().any(|v| v.to_lowercase().contains(&needle)))
 }
 
-fn date_param(query: &Query, name: &str) -> Result<Option<NaiveDate>, Response> {
+fn date_param(query: &Query, name: &str) -> Result<Option<NaiveDate>, Refusal> {
     match query.get_ci(name).map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(raw) => NaiveDate::parse_from_str(raw, "%Y-%m-%d").map(Some).map_err(|_| {
-            invalid_one(name, format!("'{raw}' is not a valid date; use the format yyyy-mm-dd."), Some(raw.into()))
-        }),
+        Some(raw) => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                invalid_one(
+                    name,
+                    format!("'{raw}' is not a valid date; use the format yyyy-mm-dd."),
+                    Some(raw.into()),
+                )
+            }),
     }
 }
 
-fn positive_param(query: &Query, name: &str, default: usize) -> Result<usize, Response> {
+fn positive_param(query: &Query, name: &str, default: usize) -> Result<usize, Refusal> {
     match query.get_ci(name).map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(default),
         Some(raw) => match raw.parse::<usize>() {
             Ok(n) if n >= 1 => Ok(n),
-            _ => Err(invalid_one(name, format!("'{}' must be greater than '0'.", upper_first(name)), Some(raw.into()))),
+            _ => Err(invalid_one(
+                name,
+                format!("'{}' must be greater than '0'.", upper_first(name)),
+                Some(raw.into()),
+            )),
         },
     }
 }
 
-async fn search_orders(State(state): GState, RawQuery(q): RawQuery) -> Response {
-    let query = match authorize(q, Needs::BillingKey) {
-        Ok(query) => query,
-        Err(response) => return response,
-    };
-    let params = (|| {
-        Ok::<_, Response>((
-            date_param(&query, "startDate")?,
-            date_param(&query, "endDate")?,
-            positive_param(&query, "pageSize", DEFAULT_PAGE_SIZE)?,
-            positive_param(&query, "page", 1)?,
-        ))
-    })();
-    let (start, end, page_size, page) = match params {
-        Ok(params) => params,
-        Err(response) => return response,
-    };
+async fn search_orders(State(state): GState, RawQuery(q): RawQuery) -> Answer {
+    let query = authorize(q, "searchOrders")?;
+    let start = date_param(&query, "startDate")?;
+    let end = date_param(&query, "endDate")?;
+    let page_size = positive_param(&query, "pageSize", DEFAULT_PAGE_SIZE)?;
+    let page = positive_param(&query, "page", 1)?;
     let text = |name| query.get_ci(name).map(str::trim).filter(|v| !v.is_empty());
-    let (generic, last_name, email, postal_code) = (text("genericValues"), text("lastName"), text("email"), text("postalCode"));
-    let same = |a: &Option<String>, b: &str| a.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(b));
+    let (generic, last_name, email, postal_code) = (
+        text("genericValues"),
+        text("lastName"),
+        text("email"),
+        text("postalCode"),
+    );
+    let same =
+        |a: &Option<String>, b: &str| a.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(b));
     let inner = lock(&state.inner);
     // Newest first. `uniqueUserId` and `partnerId` are accepted but not filtered on: the sandbox records neither.
     let matching: Vec<&StoredOrder> = inner
@@ -917,9 +1158,21 @@ async fn search_orders(State(state): GState, RawQuery(q): RawQuery) -> Response 
             let addresses = [&d.shipping_address, &d.billing_address];
             let date = o.created.date_naive();
             generic.is_none_or(|g| matches_text(d, g))
-                && last_name.is_none_or(|n| addresses.iter().any(|a| a.as_ref().is_some_and(|a| same(&a.last_name, n))))
-                && email.is_none_or(|e| addresses.iter().any(|a| a.as_ref().is_some_and(|a| same(&a.email, e))))
-                && postal_code.is_none_or(|p| addresses.iter().any(|a| a.as_ref().is_some_and(|a| same(&a.postal_code, p))))
+                && last_name.is_none_or(|n| {
+                    addresses
+                        .iter()
+                        .any(|a| a.as_ref().is_some_and(|a| same(&a.last_name, n)))
+                })
+                && email.is_none_or(|e| {
+                    addresses
+                        .iter()
+                        .any(|a| a.as_ref().is_some_and(|a| same(&a.email, e)))
+                })
+                && postal_code.is_none_or(|p| {
+                    addresses
+                        .iter()
+                        .any(|a| a.as_ref().is_some_and(|a| same(&a.postal_code, p)))
+                })
                 && start.is_none_or(|s| date >= s)
                 && end.is_none_or(|e| date <= e)
         })
@@ -929,7 +1182,10 @@ async fn search_orders(State(state): GState, RawQuery(q): RawQuery) -> Response 
         .into_iter()
         .skip((page - 1).saturating_mul(page_size))
         .take(page_size)
-        .map(|o| t::OrderDetails { had_error: None, ..o.details.clone() })
+        .map(|o| t::OrderDetails {
+            had_error: None,
+            ..o.details.clone()
+        })
         .collect();
     let response = t::OrderSearchResponse {
         orders,
@@ -937,24 +1193,19 @@ async fn search_orders(State(state): GState, RawQuery(q): RawQuery) -> Response 
         total_pages: Some(i32::try_from(total_pages).unwrap_or(i32::MAX)),
         had_error: Some(false),
     };
-    json(StatusCode::OK, &response)
+    Ok(json(StatusCode::OK, &response))
 }
 
-async fn set_order_status(State(state): GState, RawQuery(q): RawQuery) -> Response {
-    let query = match authorize(q, Needs::BillingKey) {
-        Ok(query) => query,
-        Err(response) => return response,
-    };
-    let (id, name) = match required(&query, "id").and_then(|id| Ok((id, required(&query, "orderStatusName")?))) {
-        Ok(params) => params,
-        Err(response) => return response,
-    };
+async fn set_order_status(State(state): GState, RawQuery(q): RawQuery) -> Answer {
+    let query = authorize(q, "setOrderStatus")?;
+    let id = required(&query, "id")?;
+    let name = required(&query, "orderStatusName")?;
     let Ok(target) = name.parse::<t::SetOrderStatusOrderStatusName>() else {
-        return invalid_one(
+        return Err(invalid_one(
             "orderStatusName",
             format!("'{name}' is not a status you can set; use Cancelled, New, Test or Hold."),
             Some(name.into()),
-        );
+        ));
     };
     let status = match target {
         t::SetOrderStatusOrderStatusName::Cancelled => t::OrderItemStatus::Cancelled,
@@ -963,44 +1214,86 @@ async fn set_order_status(State(state): GState, RawQuery(q): RawQuery) -> Respon
         t::SetOrderStatusOrderStatusName::Hold => t::OrderItemStatus::Hold,
     };
     let mut inner = lock(&state.inner);
-    let Some(order) = inner.orders.iter_mut().find(|o| o.details.id.as_deref() == Some(id)) else {
-        return not_found("id", format!("No order was found with the Id '{id}'."), id);
+    let Some(order) = inner
+        .orders
+        .iter_mut()
+        .find(|o| o.details.id.as_deref() == Some(id))
+    else {
+        return Err(not_found(
+            "id",
+            format!("No order was found with the Id '{id}'."),
+            id,
+        ));
     };
-    let locked = order.details.items.iter().filter_map(|i| i.status).find(|s| {
-        matches!(s, t::OrderItemStatus::Shipped | t::OrderItemStatus::Delivered | t::OrderItemStatus::Cancelled)
-    });
+    let locked = order
+        .details
+        .items
+        .iter()
+        .filter_map(|i| i.status)
+        .find(|s| {
+            matches!(
+                s,
+                t::OrderItemStatus::Shipped
+                    | t::OrderItemStatus::Delivered
+                    | t::OrderItemStatus::Cancelled
+            )
+        });
     if let Some(current) = locked {
-        let current = serde_json::to_value(current).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-        return invalid_one("orderStatusName", format!("The order is {current} and its status can no longer change."), Some(name.into()));
+        let current = serde_json::to_value(current)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        return Err(invalid_one(
+            "orderStatusName",
+            format!("The order is {current} and its status can no longer change."),
+            Some(name.into()),
+        ));
     }
     for item in &mut order.details.items {
         item.status = Some(status);
     }
-    json(StatusCode::OK, &t::OrderStatusUpdateResponse { had_error: Some(false) })
+    Ok(json(
+        StatusCode::OK,
+        &t::OrderStatusUpdateResponse {
+            had_error: Some(false),
+        },
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Print-ready products
 
-async fn get_preconfigured(State(state): GState, RawQuery(q): RawQuery) -> Response {
-    let query = match authorize(q, Needs::RecipeId) {
-        Ok(query) => query,
-        Err(response) => return response,
-    };
-    if let Err(response) = ship_to_country(&query).and_then(|_| currency_param(&query)) {
-        return response;
-    }
+async fn get_preconfigured(State(state): GState, RawQuery(q): RawQuery) -> Answer {
+    let query = authorize(q, "getPreconfiguredProducts")?;
+    ship_to_country(&query)?;
+    currency_param(&query)?;
     let products = lock(&state.inner).preconfigured.clone();
-    json(StatusCode::OK, &t::PreconfiguredProductsResponse { preconfigured_products: products, had_error: Some(false) })
+    Ok(json(
+        StatusCode::OK,
+        &t::PreconfiguredProductsResponse {
+            preconfigured_products: products,
+            had_error: Some(false),
+        },
+    ))
 }
 
 /// Validates an insert body against the catalog and converts it to the stored (returned) shape.
-fn preconfigured(insert: t::PreconfiguredProductInsert) -> Result<t::PreconfiguredProduct, Response> {
+fn preconfigured(
+    insert: t::PreconfiguredProductInsert,
+) -> Result<t::PreconfiguredProduct, Refusal> {
     let catalog = Catalog::get();
     let mut errors = Vec::new();
-    for (name, value) in [("Sku", &insert.sku), ("Name", &insert.name), ("Description", &insert.description)] {
+    for (name, value) in [
+        ("Sku", &insert.sku),
+        ("Name", &insert.name),
+        ("Description", &insert.description),
+    ] {
         if value.trim().is_empty() {
-            errors.push(failure(name, empty_message(name), Some(value.as_str().into())));
+            errors.push(failure(
+                name,
+                empty_message(name),
+                Some(value.as_str().into()),
+            ));
         }
     }
     for (i, item) in insert.items.iter().enumerate() {
@@ -1008,7 +1301,10 @@ fn preconfigured(insert: t::PreconfiguredProductInsert) -> Result<t::Preconfigur
             Some((product, _)) if product.id == item.product_id => {}
             _ => errors.push(failure(
                 &format!("Items[{i}].ProductVariantSku"),
-                format!("'{}' is not a variant of product {}.", item.product_variant_sku, item.product_id),
+                format!(
+                    "'{}' is not a variant of product {}.",
+                    item.product_variant_sku, item.product_id
+                ),
                 Some(item.product_variant_sku.as_str().into()),
             )),
         }
@@ -1030,7 +1326,10 @@ fn preconfigured(insert: t::PreconfiguredProductInsert) -> Result<t::Preconfigur
                 preconfigurations: item
                     .preconfigurations
                     .into_iter()
-                    .map(|p| t::Preconfiguration { space_id: p.space_id, url: Some(p.url) })
+                    .map(|p| t::Preconfiguration {
+                        space_id: p.space_id,
+                        url: Some(p.url),
+                    })
                     .collect(),
             })
             .collect(),
@@ -1038,136 +1337,188 @@ fn preconfigured(insert: t::PreconfiguredProductInsert) -> Result<t::Preconfigur
     })
 }
 
-async fn create_preconfigured(State(state): GState, RawQuery(q): RawQuery, bytes: Bytes) -> Response {
-    if let Err(response) = authorize(q, Needs::RecipeId) {
-        return response;
-    }
-    let product = match body(&bytes, "PreconfiguredProductInsert").and_then(preconfigured) {
-        Ok(product) => product,
-        Err(response) => return response,
-    };
+async fn create_preconfigured(State(state): GState, RawQuery(q): RawQuery, bytes: Bytes) -> Answer {
+    authorize(q, "createPreconfiguredProduct")?;
+    let product = body(&bytes, "PreconfiguredProductInsert").and_then(preconfigured)?;
     let mut inner = lock(&state.inner);
     if inner.preconfigured.iter().any(|p| p.sku == product.sku) {
         let sku = product.sku.unwrap_or_default();
-        return invalid_one("Sku", format!("A print-ready product with Sku '{sku}' already exists."), Some(sku.into()));
+        return Err(invalid_one(
+            "Sku",
+            format!("A print-ready product with Sku '{sku}' already exists."),
+            Some(sku.into()),
+        ));
     }
     inner.preconfigured.push(product);
-    json(StatusCode::OK, &t::PreconfiguredProductsInsertResponse { had_error: Some(false) })
+    Ok(json(
+        StatusCode::OK,
+        &t::PreconfiguredProductsInsertResponse {
+            had_error: Some(false),
+        },
+    ))
 }
 
-async fn update_preconfigured(State(state): GState, RawQuery(q): RawQuery, bytes: Bytes) -> Response {
-    if let Err(response) = authorize(q, Needs::RecipeId) {
-        return response;
-    }
-    let product = match body(&bytes, "PreconfiguredProductInsert").and_then(preconfigured) {
-        Ok(product) => product,
-        Err(response) => return response,
-    };
+async fn update_preconfigured(State(state): GState, RawQuery(q): RawQuery, bytes: Bytes) -> Answer {
+    authorize(q, "updatePreconfiguredProduct")?;
+    let product = body(&bytes, "PreconfiguredProductInsert").and_then(preconfigured)?;
     let mut inner = lock(&state.inner);
-    match inner.preconfigured.iter_mut().find(|p| p.sku == product.sku) {
+    match inner
+        .preconfigured
+        .iter_mut()
+        .find(|p| p.sku == product.sku)
+    {
         Some(slot) => {
             *slot = product;
-            json(StatusCode::OK, &t::PreconfiguredProductsInsertResponse { had_error: Some(false) })
+            Ok(json(
+                StatusCode::OK,
+                &t::PreconfiguredProductsInsertResponse {
+                    had_error: Some(false),
+                },
+            ))
         }
         None => {
             let sku = product.sku.unwrap_or_default();
-            not_found("Sku", format!("No print-ready product has Sku '{sku}'."), &sku)
+            Err(not_found(
+                "Sku",
+                format!("No print-ready product has Sku '{sku}'."),
+                &sku,
+            ))
         }
     }
 }
 
-async fn delete_preconfigured(State(state): GState, RawQuery(q): RawQuery) -> Response {
-    let query = match authorize(q, Needs::RecipeId) {
-        Ok(query) => query,
-        Err(response) => return response,
-    };
-    let sku = match required(&query, "sku") {
-        Ok(sku) => sku,
-        Err(response) => return response,
-    };
+async fn delete_preconfigured(State(state): GState, RawQuery(q): RawQuery) -> Answer {
+    let query = authorize(q, "deletePreconfiguredProduct")?;
+    let sku = required(&query, "sku")?;
     let mut inner = lock(&state.inner);
     let before = inner.preconfigured.len();
-    inner.preconfigured.retain(|p| p.sku.as_deref() != Some(sku));
+    inner
+        .preconfigured
+        .retain(|p| p.sku.as_deref() != Some(sku));
     if inner.preconfigured.len() == before {
-        return not_found("sku", format!("No print-ready product has Sku '{sku}'."), sku);
+        return Err(not_found(
+            "sku",
+            format!("No print-ready product has Sku '{sku}'."),
+            sku,
+        ));
     }
-    json(StatusCode::OK, &t::PreconfiguredProductsInsertResponse { had_error: Some(false) })
+    Ok(json(
+        StatusCode::OK,
+        &t::PreconfiguredProductsInsertResponse {
+            had_error: Some(false),
+        },
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Previews, addresses, images, reference data, payments
 
-async fn get_product_preview(RawQuery(q): RawQuery, bytes: Bytes) -> Response {
-    if let Err(response) = authorize(q, Needs::RecipeId) {
-        return response;
-    }
-    let request: t::ProductPreviewRequest = match body(&bytes, "ProductPreviewRequest") {
-        Ok(request) => request,
-        Err(response) => return response,
-    };
+async fn get_product_preview(RawQuery(q): RawQuery, bytes: Bytes) -> Answer {
+    authorize(q, "getProductPreview")?;
+    let request: t::ProductPreviewRequest = body(&bytes, "ProductPreviewRequest")?;
     let Some((product, variant)) = Catalog::get().variant(&request.sku) else {
-        return invalid_one("Sku", format!("'{}' is not a valid SKU.", request.sku), Some(request.sku.into()));
+        return Err(invalid_one(
+            "Sku",
+            format!("'{}' is not a valid SKU.", request.sku),
+            Some(request.sku.into()),
+        ));
     };
     let templates = product.templates(variant);
-    let Some(template) = templates.iter().find(|t| t.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&request.template)))
-    else {
-        return invalid_one("Template", format!("SKU '{}' has no template '{}'.", variant.sku, request.template), Some(request.template.into()));
+    let Some(template) = templates.iter().find(|t| {
+        t.name
+            .as_deref()
+            .is_some_and(|n| n.eq_ignore_ascii_case(&request.template))
+    }) else {
+        return Err(invalid_one(
+            "Template",
+            format!(
+                "SKU '{}' has no template '{}'.",
+                variant.sku, request.template
+            ),
+            Some(request.template.into()),
+        ));
     };
     if request.images.is_empty() {
-        return invalid_one("Images", empty_message("Images"), None);
+        return Err(invalid_one("Images", empty_message("Images"), None));
     }
     let mut images = Vec::new();
     for (i, image) in request.images.iter().enumerate() {
         let space = match &image.space_id {
             Some(id) => template.spaces.iter().find(|s| s.id.as_ref() == Some(id)),
-            None => template.spaces.get(i.min(template.spaces.len().saturating_sub(1))),
+            None => template
+                .spaces
+                .get(i.min(template.spaces.len().saturating_sub(1))),
         };
         let Some(space) = space else {
-            return invalid_one(&format!("Images[{i}].SpaceId"), "The space is not part of the template.", image.space_id.clone().map(Into::into));
+            return Err(invalid_one(
+                &format!("Images[{i}].SpaceId"),
+                "The space is not part of the template.",
+                image.space_id.clone().map(Into::into),
+            ));
         };
         let space_id = space.id.clone().unwrap_or_default();
         images.push(t::PreviewResult {
             url: Some(format!(
                 "https://previews.sandbox.invalid/render/{:016x}-{}.jpg",
-                super::gooten_catalog::fnv(&format!("{}{}{}", variant.sku, space_id, image.image.url)),
+                super::gooten_catalog::fnv(&format!(
+                    "{}{}{}",
+                    variant.sku, space_id, image.image.url
+                )),
                 variant.sku.to_ascii_lowercase()
             )),
             space_id: Some(space_id),
         });
     }
-    json(StatusCode::OK, &t::ProductPreviewResponse { images, had_error: Some(false), ..Default::default() })
+    Ok(json(
+        StatusCode::OK,
+        &t::ProductPreviewResponse {
+            images,
+            had_error: Some(false),
+            ..Default::default()
+        },
+    ))
 }
 
 /// A crude but deterministic verifier: US addresses need a 5-digit ZIP (or ZIP+4) and a 2-letter state; other
 /// supported countries pass with a lower score. The proposed address is the input in capitals.
-async fn validate_address(RawQuery(q): RawQuery) -> Response {
-    let query = match authorize(q, Needs::RecipeId) {
-        Ok(query) => query,
-        Err(response) => return response,
-    };
-    let mut values = Vec::new();
-    for name in ["line1", "city", "state", "postalCode", "countryCode"] {
-        match required(&query, name) {
-            Ok(value) => values.push(value),
-            Err(response) => return response,
-        }
-    }
-    let [line1, city, state, postal, country] = values[..] else { unreachable!("five required parameters") };
-    let line2 = query.get_ci("line2").map(str::trim).filter(|v| !v.is_empty());
+async fn validate_address(RawQuery(q): RawQuery) -> Answer {
+    let query = authorize(q, "validateAddress")?;
+    let [line1, city, state, postal, country] = [
+        required(&query, "line1")?,
+        required(&query, "city")?,
+        required(&query, "state")?,
+        required(&query, "postalCode")?,
+        required(&query, "countryCode")?,
+    ];
+    let line2 = query
+        .get_ci("line2")
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
     let us = country.eq_ignore_ascii_case("US");
     let zip_ok = {
         let (five, plus4) = postal.split_once('-').unwrap_or((postal, ""));
-        five.len() == 5 && five.bytes().all(|b| b.is_ascii_digit()) && (plus4.is_empty() || (plus4.len() == 4 && plus4.bytes().all(|b| b.is_ascii_digit())))
+        five.len() == 5
+            && five.bytes().all(|b| b.is_ascii_digit())
+            && (plus4.is_empty() || (plus4.len() == 4 && plus4.bytes().all(|b| b.is_ascii_digit())))
     };
     let state_ok = state.len() == 2 && state.bytes().all(|b| b.is_ascii_alphabetic());
     let (score, reason) = match (Catalog::get().ships_to(country), us) {
-        (false, _) => (10, format!("Score: 10. '{country}' is not a country Gooten ships to.")),
+        (false, _) => (
+            10,
+            format!("Score: 10. '{country}' is not a country Gooten ships to."),
+        ),
         (true, true) if zip_ok && state_ok => (95, "Score: 95.".to_string()),
-        (true, true) => (40, "Score: 40. The state or ZIP code is not valid for a US address.".to_string()),
+        (true, true) => (
+            40,
+            "Score: 40. The state or ZIP code is not valid for a US address.".to_string(),
+        ),
         (true, false) => (75, "Score: 75.".to_string()),
     };
     let proposed = (score > 70).then(|| t::ProposedAddress {
-        street_lines: std::iter::once(line1).chain(line2).map(str::to_uppercase).collect(),
+        street_lines: std::iter::once(line1)
+            .chain(line2)
+            .map(str::to_uppercase)
+            .collect(),
         city: Some(city.to_uppercase()),
         state_or_province_code: Some(state.to_uppercase()),
         postal_code: Some(postal.to_uppercase()),
@@ -1180,66 +1531,96 @@ async fn validate_address(RawQuery(q): RawQuery) -> Response {
         proposed_address: proposed,
         had_error: Some(false),
     };
-    json(StatusCode::OK, &response)
+    Ok(json(StatusCode::OK, &response))
 }
 
 /// Stores nothing: answers one temporary URL per multipart part named `Images` (the body is scanned, not fully
 /// parsed, which is enough to count the files and keep their names).
-async fn upload_images(RawQuery(q): RawQuery, headers: HeaderMap, bytes: Bytes) -> Response {
-    if let Err(response) = authorize(q, Needs::RecipeId) {
-        return response;
-    }
+async fn upload_images(RawQuery(q): RawQuery, headers: HeaderMap, bytes: Bytes) -> Answer {
+    authorize(q, "uploadImages")?;
     let is_multipart = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
     if !is_multipart {
-        return invalid_one("Images", "The request must be multipart/form-data with the files in the field 'Images'.", None);
+        return Err(invalid_one(
+            "Images",
+            "The request must be multipart/form-data with the files in the field 'Images'.",
+            None,
+        ));
     }
     let text = String::from_utf8_lossy(&bytes);
     let mut rng = fastrand::Rng::with_seed(super::gooten_catalog::fnv(&text));
     let images: Vec<t::StoredImage> = text
         .lines()
-        .filter(|line| line.to_ascii_lowercase().starts_with("content-disposition:") && line.contains("name=\"Images\""))
+        .filter(|line| {
+            line.to_ascii_lowercase()
+                .starts_with("content-disposition:")
+                && line.contains("name=\"Images\"")
+        })
         .map(|line| {
-            let file = line.split("filename=\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap_or("image.jpg");
+            let file = line
+                .split("filename=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or("image.jpg");
             t::StoredImage {
-                url: Some(format!("https://printio-temp.sandbox.invalid/uploads/{}-{file}", &uuid_like(&mut rng)[..8])),
+                url: Some(format!(
+                    "https://printio-temp.sandbox.invalid/uploads/{}-{file}",
+                    &uuid_like(&mut rng)[..8]
+                )),
                 ..Default::default()
             }
         })
         .collect();
     if images.is_empty() {
-        return invalid_one("Images", empty_message("Images"), None);
+        return Err(invalid_one("Images", empty_message("Images"), None));
     }
-    json(StatusCode::OK, &t::ImageUploadResponse { images, had_error: Some(false) })
+    Ok(json(
+        StatusCode::OK,
+        &t::ImageUploadResponse {
+            images,
+            had_error: Some(false),
+        },
+    ))
 }
 
-async fn get_countries(RawQuery(q): RawQuery) -> Response {
-    if let Err(response) = authorize(q, Needs::RecipeId) {
-        return response;
-    }
+async fn get_countries(RawQuery(q): RawQuery) -> Answer {
+    authorize(q, "getCountries")?;
     let catalog = Catalog::get();
-    let countries = catalog.countries.iter().map(|c| catalog.country_to_generated(c)).collect();
-    json(StatusCode::OK, &t::CountriesResponse { countries, had_error: Some(false) })
+    let countries = catalog
+        .countries
+        .iter()
+        .map(|c| catalog.country_to_generated(c))
+        .collect();
+    Ok(json(
+        StatusCode::OK,
+        &t::CountriesResponse {
+            countries,
+            had_error: Some(false),
+        },
+    ))
 }
 
-async fn get_currencies(RawQuery(q): RawQuery) -> Response {
-    if let Err(response) = authorize(q, Needs::RecipeId) {
-        return response;
-    }
-    let currencies = Catalog::get().currencies.iter().map(CurrencyInfo::to_generated).collect();
-    json(StatusCode::OK, &t::CurrenciesResponse { currencies, had_error: Some(false) })
+async fn get_currencies(RawQuery(q): RawQuery) -> Answer {
+    authorize(q, "getCurrencies")?;
+    let currencies = Catalog::get()
+        .currencies
+        .iter()
+        .map(CurrencyInfo::to_generated)
+        .collect();
+    Ok(json(
+        StatusCode::OK,
+        &t::CurrenciesResponse {
+            currencies,
+            had_error: Some(false),
+        },
+    ))
 }
 
-async fn get_languages(RawQuery(q): RawQuery) -> Response {
-    let query = match authorize(q, Needs::RecipeId) {
-        Ok(query) => query,
-        Err(response) => return response,
-    };
-    if let Err(response) = required(&query, "languageCode") {
-        return response;
-    }
+async fn get_languages(RawQuery(q): RawQuery) -> Answer {
+    let query = authorize(q, "getLanguages")?;
+    required(&query, "languageCode")?;
     let entries = [
         ("ShippingAddress", "Shipping address"),
         ("BillingAddress", "Billing address"),
@@ -1249,20 +1630,36 @@ async fn get_languages(RawQuery(q): RawQuery) -> Response {
     let key = query.get_ci("key").map(str::trim).filter(|k| !k.is_empty());
     let values = entries
         .iter()
-        .filter(|(k, _)| key.is_none_or(|key| key.eq_ignore_ascii_case("checkout") || key.eq_ignore_ascii_case(k)))
-        .map(|(k, v)| t::LanguageEntry { key: Some((*k).into()), value: Some((*v).into()) })
+        .filter(|(k, _)| {
+            key.is_none_or(|key| {
+                key.eq_ignore_ascii_case("checkout") || key.eq_ignore_ascii_case(k)
+            })
+        })
+        .map(|(k, v)| t::LanguageEntry {
+            key: Some((*k).into()),
+            value: Some((*v).into()),
+        })
         .collect();
-    json(StatusCode::OK, &t::LanguageDictionary { category: Some("checkout".into()), values })
+    Ok(json(
+        StatusCode::OK,
+        &t::LanguageDictionary {
+            category: Some("checkout".into()),
+            values,
+        },
+    ))
 }
 
 /// The sandbox has no IP geolocation: every caller is in the US.
-async fn get_user_info(RawQuery(q): RawQuery) -> Response {
-    let query = match authorize(q, Needs::RecipeId) {
-        Ok(query) => query,
-        Err(response) => return response,
-    };
+async fn get_user_info(RawQuery(q): RawQuery) -> Answer {
+    let query = authorize(q, "getUserInfo")?;
     let info = t::UserInfo {
-        language_code: Some(query.get_ci("languageCode").filter(|l| !l.is_empty()).unwrap_or("en").into()),
+        language_code: Some(
+            query
+                .get_ci("languageCode")
+                .filter(|l| !l.is_empty())
+                .unwrap_or("en")
+                .into(),
+        ),
         country_code: Some("US".into()),
         country_name: Some("United States".into()),
         currency_name: Some("US Dollar".into()),
@@ -1270,23 +1667,26 @@ async fn get_user_info(RawQuery(q): RawQuery) -> Response {
         currency_format: Some("${1}".into()),
         had_error: Some(false),
     };
-    json(StatusCode::OK, &info)
+    Ok(json(StatusCode::OK, &info))
 }
 
 /// A PayPal key the sandbox accepts starts with `PAY-` (PayPal's payment id shape); a valid payment moves a
 /// pre-submitted order to New.
-async fn validate_payment(State(state): GState, RawQuery(q): RawQuery) -> Response {
-    let query = match authorize(q, Needs::RecipeId) {
-        Ok(query) => query,
-        Err(response) => return response,
-    };
-    let (order_id, paypal_key) = match required(&query, "OrderId").and_then(|id| Ok((id, required(&query, "PayPalKey")?))) {
-        Ok(params) => params,
-        Err(response) => return response,
-    };
+async fn validate_payment(State(state): GState, RawQuery(q): RawQuery) -> Answer {
+    let query = authorize(q, "validatePayment")?;
+    let order_id = required(&query, "OrderId")?;
+    let paypal_key = required(&query, "PayPalKey")?;
     let mut inner = lock(&state.inner);
-    let Some(order) = inner.orders.iter_mut().find(|o| o.details.id.as_deref() == Some(order_id)) else {
-        return not_found("OrderId", format!("No order was found with the Id '{order_id}'."), order_id);
+    let Some(order) = inner
+        .orders
+        .iter_mut()
+        .find(|o| o.details.id.as_deref() == Some(order_id))
+    else {
+        return Err(not_found(
+            "OrderId",
+            format!("No order was found with the Id '{order_id}'."),
+            order_id,
+        ));
     };
     let valid = order.pre_submit && paypal_key.starts_with("PAY-");
     if valid {
@@ -1295,7 +1695,13 @@ async fn validate_payment(State(state): GState, RawQuery(q): RawQuery) -> Respon
             item.status = Some(t::OrderItemStatus::New);
         }
     }
-    json(StatusCode::OK, &t::PaymentValidationResponse { is_valid: Some(valid), had_error: Some(false) })
+    Ok(json(
+        StatusCode::OK,
+        &t::PaymentValidationResponse {
+            is_valid: Some(valid),
+            had_error: Some(false),
+        },
+    ))
 }
 
 #[cfg(test)]
@@ -1309,13 +1715,18 @@ mod tests {
         assert_eq!(display_name("SKU"), "SKU");
         assert_eq!(display_name("PartnerBillingKey"), "Partner Billing Key");
         assert_eq!(display_name("Line1"), "Line1");
-        assert_eq!(empty_message("PostalCode"), "'Postal Code' should not be empty.");
+        assert_eq!(
+            empty_message("PostalCode"),
+            "'Postal Code' should not be empty."
+        );
     }
 
     /// The hand-written `required` lists must stay those of the spec.
     #[test]
     fn required_lists_match_the_spec() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/spec/gooten.yaml")).unwrap();
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/spec/gooten.yaml"))
+                .unwrap();
         let spec: serde_json::Value = serde_norway::from_str(&text).unwrap();
         for (schema, ours) in [
             ("Order", ORDER_REQUIRED),
@@ -1337,6 +1748,32 @@ mod tests {
         }
     }
 
+    /// The billing-key operations must stay those whose spec `security` asks for `partnerBillingKey`.
+    #[test]
+    fn billing_key_operations_match_the_spec() {
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/spec/gooten.yaml"))
+                .unwrap();
+        let spec: serde_json::Value = serde_norway::from_str(&text).unwrap();
+        let global = spec["security"].clone();
+        let mut theirs = Vec::new();
+        for item in spec["paths"].as_object().unwrap().values() {
+            for operation in item
+                .as_object()
+                .unwrap()
+                .values()
+                .filter(|o| o.get("operationId").is_some())
+            {
+                let security = operation.get("security").unwrap_or(&global);
+                if security[0].get("partnerBillingKey").is_some() {
+                    theirs.push(operation["operationId"].as_str().unwrap());
+                }
+            }
+        }
+        theirs.sort_unstable();
+        assert_eq!(theirs, BILLING_KEY_OPERATIONS);
+    }
+
     #[test]
     fn missing_fields_are_reported_with_gooten_property_paths() {
         let order = serde_json::json!({
@@ -1344,7 +1781,17 @@ mod tests {
                               "PostalCode": "", "Phone": "1", "Email": "a@b.c"},
             "Items": [{"SKU": "X", "Quantity": 1, "Images": [{}]}]
         });
-        let names: Vec<_> = missing_fields(&order).into_iter().map(|f| f.property_name.unwrap()).collect();
-        assert_eq!(names, ["Order.BillingAddress", "Order.ShipToAddress.PostalCode", "Order.Items[0].Images[0].Url"]);
+        let names: Vec<_> = missing_fields(&order)
+            .into_iter()
+            .map(|f| f.property_name.unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Order.BillingAddress",
+                "Order.ShipToAddress.PostalCode",
+                "Order.Items[0].Images[0].Url"
+            ]
+        );
     }
 }

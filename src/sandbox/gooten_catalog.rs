@@ -168,15 +168,29 @@ pub(crate) struct CatalogProduct {
 }
 
 impl CatalogProduct {
-    fn from_price_usd(&self) -> Decimal {
-        self.variants.iter().map(|v| v.price_usd).min().unwrap_or_default()
+    fn lowest_price_usd(&self) -> Decimal {
+        self.variants
+            .iter()
+            .map(|v| v.price_usd)
+            .min()
+            .unwrap_or_default()
     }
 
     /// The ship options of this product to `country` (domestic means the US, where Gooten's network sits).
     pub(crate) fn ship_offers(&self, country: &str) -> Vec<ShipOffer<'_>> {
         let domestic = country.eq_ignore_ascii_case("US");
-        let (rates, shift) = if domestic { (&self.domestic, 0) } else { (&self.international, 10) };
-        rates.iter().map(|rate| ShipOffer { id: self.ship_id_base + shift + rate.method.offset(), rate }).collect()
+        let (rates, shift) = if domestic {
+            (&self.domestic, 0)
+        } else {
+            (&self.international, 10)
+        };
+        rates
+            .iter()
+            .map(|rate| ShipOffer {
+                id: self.ship_id_base + shift + rate.method.offset(),
+                rate,
+            })
+            .collect()
     }
 
     pub(crate) fn to_generated(&self, currency: &CurrencyInfo) -> t::Product {
@@ -208,42 +222,67 @@ impl CatalogProduct {
                 },
             ],
             product_image: vec![t::ProductImage {
-                url: Some(format!("https://images.gooten.com/products/{slug}/main.jpg")),
+                url: Some(format!(
+                    "https://images.gooten.com/products/{slug}/main.jpg"
+                )),
                 description: Some(self.name.into()),
                 id: Some(format!("{slug}-main")),
                 index: Some(0),
                 image_types: vec!["WebImg".into()],
             }],
-            price_info: Some(currency.price(self.from_price_usd())),
-            categories: vec![t::Category { id: Some(self.category.0), name: Some(self.category.1.into()) }],
+            price_info: Some(currency.price(self.lowest_price_usd())),
+            categories: vec![t::Category {
+                id: Some(self.category.0),
+                name: Some(self.category.1.into()),
+            }],
             ..Default::default()
         }
     }
 
-    pub(crate) fn variant_to_generated(&self, variant: &CatalogVariant, currency: &CurrencyInfo) -> t::ProductVariant {
+    pub(crate) fn variant_to_generated(
+        &self,
+        variant: &CatalogVariant,
+        currency: &CurrencyInfo,
+    ) -> t::ProductVariant {
         t::ProductVariant {
             sku: Some(variant.sku.into()),
             max_images: Some(self.spaces().len() as i32),
             has_templates: Some(true),
-            options: variant.options.iter().map(OptionValue::to_generated).collect(),
+            options: variant
+                .options
+                .iter()
+                .map(OptionValue::to_generated)
+                .collect(),
             price_info: Some(currency.price(variant.price_usd)),
             ..Default::default()
         }
     }
 
     /// Option groups (name and values) over `variants`, in first-seen order.
-    pub(crate) fn option_groups<'a>(variants: impl Iterator<Item = &'a CatalogVariant>) -> Vec<t::ProductOptionGroup> {
+    pub(crate) fn option_groups<'a>(
+        variants: impl Iterator<Item = &'a CatalogVariant>,
+    ) -> Vec<t::ProductOptionGroup> {
         let mut groups: Vec<t::ProductOptionGroup> = Vec::new();
         for option in variants.flat_map(|v| v.options.iter()) {
-            let index = match groups.iter().position(|g| g.name.as_deref() == Some(option.name)) {
+            let index = match groups
+                .iter()
+                .position(|g| g.name.as_deref() == Some(option.name))
+            {
                 Some(index) => index,
                 None => {
-                    groups.push(t::ProductOptionGroup { name: Some(option.name.into()), values: Vec::new() });
+                    groups.push(t::ProductOptionGroup {
+                        name: Some(option.name.into()),
+                        values: Vec::new(),
+                    });
                     groups.len() - 1
                 }
             };
             let group = &mut groups[index];
-            if !group.values.iter().any(|v| v.value_id.as_deref() == Some(option.value_id)) {
+            if !group
+                .values
+                .iter()
+                .any(|v| v.value_id.as_deref() == Some(option.value_id))
+            {
                 group.values.push(option.to_generated());
             }
         }
@@ -262,11 +301,17 @@ impl CatalogProduct {
     /// space.
     pub(crate) fn templates(&self, variant: &CatalogVariant) -> Vec<t::ProductTemplate> {
         let slug = variant.sku.to_ascii_lowercase();
-        let spaces: Vec<t::TemplateSpace> =
-            self.spaces().iter().enumerate().map(|(i, name)| space(variant, i as i32, name)).collect();
+        let spaces: Vec<t::TemplateSpace> = self
+            .spaces()
+            .iter()
+            .enumerate()
+            .map(|(i, name)| space(variant, i as i32, name))
+            .collect();
         let mut templates = vec![t::ProductTemplate {
             name: Some("Single".into()),
-            image_url: Some(format!("https://images.gooten.com/templates/{slug}-single.png")),
+            image_url: Some(format!(
+                "https://images.gooten.com/templates/{slug}-single.png"
+            )),
             is_default: Some(true),
             is_partner_specific: Some(false),
             spaces: spaces.clone(),
@@ -277,7 +322,10 @@ impl CatalogProduct {
                 let name = space.description.clone().unwrap_or_default();
                 templates.push(t::ProductTemplate {
                     name: Some(format!("{name} Only")),
-                    image_url: Some(format!("https://images.gooten.com/templates/{slug}-{}.png", name.to_lowercase())),
+                    image_url: Some(format!(
+                        "https://images.gooten.com/templates/{slug}-{}.png",
+                        name.to_lowercase()
+                    )),
                     is_default: Some(true),
                     is_partner_specific: Some(false),
                     spaces: vec![space],
@@ -292,7 +340,12 @@ impl CatalogProduct {
 /// A template space with a background design layer, the image layer and an overlay; ids are stable per SKU.
 fn space(variant: &CatalogVariant, index: i32, description: &str) -> t::TemplateSpace {
     let (w, h) = variant.print_px;
-    let id = |salt: &str| format!("{:08X}", fnv(&format!("{}/{description}/{salt}", variant.sku)) as u32);
+    let id = |salt: &str| {
+        format!(
+            "{:08X}",
+            fnv(&format!("{}/{description}/{salt}", variant.sku)) as u32
+        )
+    };
     let slug = variant.sku.to_ascii_lowercase();
     let design = |z: i32, background: bool| t::TemplateLayer {
         id: Some(id(if background { "background" } else { "overlay" })),
@@ -302,8 +355,10 @@ fn space(variant: &CatalogVariant, index: i32, description: &str) -> t::Template
         x2: Some(w),
         y1: Some(0),
         y2: Some(h),
-        background_image_url: background.then(|| format!("https://images.gooten.com/templates/{slug}-bg.png")),
-        overlay_image_url: (!background).then(|| format!("https://images.gooten.com/templates/{slug}-overlay.png")),
+        background_image_url: background
+            .then(|| format!("https://images.gooten.com/templates/{slug}-bg.png")),
+        overlay_image_url: (!background)
+            .then(|| format!("https://images.gooten.com/templates/{slug}-overlay.png")),
         ..Default::default()
     };
     let bleed = w / 26;
@@ -335,7 +390,9 @@ fn space(variant: &CatalogVariant, index: i32, description: &str) -> t::Template
 
 /// FNV-1a: stable ids without a hashing dependency (std's hasher is not guaranteed stable across releases).
 pub(crate) fn fnv(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// A supported currency and its fixed conversion rate from USD.
@@ -370,7 +427,11 @@ impl CurrencyInfo {
     }
 
     pub(crate) fn to_generated(&self) -> t::Currency {
-        t::Currency { name: Some(self.name.into()), code: Some(self.code.into()), format: Some(self.format.into()) }
+        t::Currency {
+            name: Some(self.name.into()),
+            code: Some(self.code.into()),
+            format: Some(self.format.into()),
+        }
     }
 }
 
@@ -400,9 +461,12 @@ impl Catalog {
 
     /// The product and variant of `sku` (SKUs compare ignoring case, as Gooten's do).
     pub(crate) fn variant(&self, sku: &str) -> Option<(&CatalogProduct, &CatalogVariant)> {
-        self.products
-            .iter()
-            .find_map(|p| p.variants.iter().find(|v| v.sku.eq_ignore_ascii_case(sku)).map(|v| (p, v)))
+        self.products.iter().find_map(|p| {
+            p.variants
+                .iter()
+                .find(|v| v.sku.eq_ignore_ascii_case(sku))
+                .map(|v| (p, v))
+        })
     }
 
     pub(crate) fn product(&self, id: i32) -> Option<&CatalogProduct> {
@@ -415,7 +479,9 @@ impl Catalog {
     }
 
     pub(crate) fn currency(&self, code: &str) -> Option<&CurrencyInfo> {
-        self.currencies.iter().find(|c| c.code.eq_ignore_ascii_case(code))
+        self.currencies
+            .iter()
+            .find(|c| c.code.eq_ignore_ascii_case(code))
     }
 
     pub(crate) fn usd(&self) -> &CurrencyInfo {
@@ -423,7 +489,9 @@ impl Catalog {
     }
 
     pub(crate) fn country(&self, code: &str) -> Option<&CountryInfo> {
-        self.countries.iter().find(|c| c.code.eq_ignore_ascii_case(code))
+        self.countries
+            .iter()
+            .find(|c| c.code.eq_ignore_ascii_case(code))
     }
 
     /// A supported ship-to country.
@@ -441,8 +509,13 @@ impl Catalog {
             } else {
                 t::CountryMeasurementCode::Inch
             }),
-            flag_url: Some(format!("https://images.gooten.com/flags/{}.png", country.code.to_ascii_lowercase())),
-            default_currency: self.currency(country.currency).map(CurrencyInfo::to_generated),
+            flag_url: Some(format!(
+                "https://images.gooten.com/flags/{}.png",
+                country.code.to_ascii_lowercase()
+            )),
+            default_currency: self
+                .currency(country.currency)
+                .map(CurrencyInfo::to_generated),
         }
     }
 }
@@ -452,10 +525,15 @@ fn usd(cents: i64) -> Decimal {
 }
 
 fn rate(method: Method, carrier: &'static str, base: i64, extra: i64, days: i32) -> ShipRate {
-    ShipRate { method, carrier, base_usd: usd(base), extra_usd: usd(extra), days }
+    ShipRate {
+        method,
+        carrier,
+        base_usd: usd(base),
+        extra_usd: usd(extra),
+        days,
+    }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn option(
     option_id: &'static str,
     name: &'static str,
@@ -464,7 +542,14 @@ fn option(
     cm_value: Option<&'static str>,
     sort: &'static str,
 ) -> OptionValue {
-    OptionValue { option_id, value_id, name, value, cm_value, sort }
+    OptionValue {
+        option_id,
+        value_id,
+        name,
+        value,
+        cm_value,
+        sort,
+    }
 }
 
 fn build() -> Catalog {
@@ -489,19 +574,28 @@ fn build() -> Catalog {
             variants: vec![
                 CatalogVariant {
                     sku: "CanvsWrp-BlkWrp-12x12",
-                    options: vec![size("208", "12x12", "30x30", "3"), wrap("311", "Black Wrap", "1")],
+                    options: vec![
+                        size("208", "12x12", "30x30", "3"),
+                        wrap("311", "Black Wrap", "1"),
+                    ],
                     price_usd: usd(3999),
                     print_px: (3900, 3900),
                 },
                 CatalogVariant {
                     sku: "CanvsWrp-WhtWrp-12x12",
-                    options: vec![size("208", "12x12", "30x30", "3"), wrap("312", "White Wrap", "2")],
+                    options: vec![
+                        size("208", "12x12", "30x30", "3"),
+                        wrap("312", "White Wrap", "2"),
+                    ],
                     price_usd: usd(3999),
                     print_px: (3900, 3900),
                 },
                 CatalogVariant {
                     sku: "CanvsWrp-BlkWrp-16x20",
-                    options: vec![size("214", "16x20", "40x50", "5"), wrap("311", "Black Wrap", "1")],
+                    options: vec![
+                        size("214", "16x20", "40x50", "5"),
+                        wrap("311", "Black Wrap", "1"),
+                    ],
                     price_usd: usd(5999),
                     print_px: (5100, 6300),
                 },
@@ -557,7 +651,10 @@ fn build() -> Catalog {
             ],
             ship_id_base: 2210,
             // No overnight shipping for apparel: ordering it with ShipType "overnight" is refused.
-            domestic: vec![rate(Method::Standard, "USPS", 450, 150, 5), rate(Method::Expedited, "UPS", 1200, 200, 3)],
+            domestic: vec![
+                rate(Method::Standard, "USPS", 450, 150, 5),
+                rate(Method::Expedited, "UPS", 1200, 200, 3),
+            ],
             international: vec![rate(Method::Standard, "DHL", 1100, 300, 10)],
         },
         CatalogProduct {
@@ -616,18 +713,32 @@ fn build() -> Catalog {
                 print_px: (3600, 5400),
             }],
             ship_id_base: 2840,
-            domestic: vec![rate(Method::Standard, "USPS", 995, 400, 6), rate(Method::Expedited, "UPS", 2195, 600, 4)],
+            domestic: vec![
+                rate(Method::Standard, "USPS", 995, 400, 6),
+                rate(Method::Expedited, "UPS", 2195, 600, 4),
+            ],
             international: vec![rate(Method::Standard, "DHL", 2695, 900, 12)],
         },
     ];
-    let currency = |code, name, format, per_usd| CurrencyInfo { code, name, format, per_usd };
+    let currency = |code, name, format, per_usd| CurrencyInfo {
+        code,
+        name,
+        format,
+        per_usd,
+    };
     let currencies = vec![
         currency("USD", "US Dollar", "${1}", Decimal::ONE),
         currency("EUR", "Euro", "{1} €", Decimal::new(92, 2)),
         currency("GBP", "Pound Sterling", "£{1}", Decimal::new(79, 2)),
         currency("CAD", "Canadian Dollar", "C${1}", Decimal::new(136, 2)),
     ];
-    let country = |code, name, supported, metric, currency| CountryInfo { code, name, supported, metric, currency };
+    let country = |code, name, supported, metric, currency| CountryInfo {
+        code,
+        name,
+        supported,
+        metric,
+        currency,
+    };
     let countries = vec![
         country("US", "United States", true, false, "USD"),
         country("CA", "Canada", true, true, "CAD"),
@@ -637,7 +748,11 @@ fn build() -> Catalog {
         country("IT", "Italy", true, true, "EUR"),
         country("BR", "Brazil", false, true, "USD"),
     ];
-    Catalog { products, currencies, countries }
+    Catalog {
+        products,
+        currencies,
+        countries,
+    }
 }
 
 #[cfg(test)]
@@ -651,13 +766,24 @@ mod tests {
         let price = eur.price(Decimal::new(3999, 2));
         assert_eq!(price.price, Some(Decimal::new(3679, 2)));
         assert_eq!(price.formatted_price.as_deref(), Some("36.79 €"));
-        assert_eq!(catalog.usd().price(Decimal::new(745, 1)).formatted_price.as_deref(), Some("$74.50"));
+        assert_eq!(
+            catalog
+                .usd()
+                .price(Decimal::new(745, 1))
+                .formatted_price
+                .as_deref(),
+            Some("$74.50")
+        );
     }
 
     #[test]
     fn skus_and_ship_ids_are_unique() {
         let catalog = Catalog::get();
-        let mut skus: Vec<_> = catalog.products.iter().flat_map(|p| p.variants.iter().map(|v| v.sku)).collect();
+        let mut skus: Vec<_> = catalog
+            .products
+            .iter()
+            .flat_map(|p| p.variants.iter().map(|v| v.sku))
+            .collect();
         let n = skus.len();
         skus.sort_unstable();
         skus.dedup();
@@ -665,7 +791,13 @@ mod tests {
         let mut ids: Vec<_> = catalog
             .products
             .iter()
-            .flat_map(|p| p.ship_offers("US").into_iter().chain(p.ship_offers("DE")).map(|o| o.id).collect::<Vec<_>>())
+            .flat_map(|p| {
+                p.ship_offers("US")
+                    .into_iter()
+                    .chain(p.ship_offers("DE"))
+                    .map(|o| o.id)
+                    .collect::<Vec<_>>()
+            })
             .collect();
         let n = ids.len();
         ids.sort_unstable();

@@ -1,1 +1,90 @@
-//! Sandbox.
+//! An embedded, stateful fake of the three APIs for tests and local development (cargo feature `sandbox`).
+//!
+//! Each fake is a real HTTP/1.1 server on `127.0.0.1` with an ephemeral port, started from Rust in one call and
+//! stopped when its handle is dropped. It keeps state (orders, tokens, stock), validates requests the way the
+//! providers' documents describe, and (de)serializes every body with the generated types of
+//! `crate::{gooten, bootic, rewix}::generated::types`, so it cannot drift from the specs.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use fulfillment_apis::sandbox::Sandbox;
+//!
+//! let sandbox = Sandbox::start().await?;
+//! let gooten_url = sandbox.gooten.base_url(); // http://127.0.0.1:PORT/api
+//! let bootic_url = sandbox.bootic.base_url(); // http://127.0.0.1:PORT/v1 (token: sandbox.bootic.token_url())
+//! let rewix_url = sandbox.rewix.base_url(); //   http://127.0.0.1:PORT
+//! sandbox.rewix.faults().set_drop_after_commit_rate(1.0); // the next Rewix call is applied, then its connection dropped
+//! # Ok(()) }
+//! ```
+//!
+//! What each fake does is described on [`GootenSandbox`], [`BooticSandbox`] and [`RewixSandbox`]; fault injection
+//! on [`Faults`]. The `fulfillment-sandbox` binary serves all three on one port (their paths do not collide).
+
+mod bootic;
+mod faults;
+mod gooten;
+mod gooten_catalog;
+mod http;
+mod rewix;
+mod server;
+
+use std::{io, net::SocketAddr, sync::Arc};
+
+use axum::Router;
+
+use self::server::{Api, Server};
+pub use self::{
+    bootic::BooticSandbox,
+    faults::{DEFAULT_SEED, Faults},
+    gooten::GootenSandbox,
+    rewix::{RewixSandbox, StockLevel},
+};
+
+/// All three fakes. [`Sandbox::start`] gives each its own port (and its own [`Faults`]); [`Sandbox::bind`] serves
+/// them on one address, sharing one [`Faults`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Sandbox {
+    /// The Gooten fake.
+    pub gooten: GootenSandbox,
+    /// The Bootic fake.
+    pub bootic: BooticSandbox,
+    /// The Rewix fake.
+    pub rewix: RewixSandbox,
+}
+
+impl Sandbox {
+    /// Starts the three fakes, each on `127.0.0.1` with its own ephemeral port.
+    pub async fn start() -> io::Result<Self> {
+        Ok(Sandbox {
+            gooten: GootenSandbox::start().await?,
+            bootic: BooticSandbox::start().await?,
+            rewix: RewixSandbox::start().await?,
+        })
+    }
+
+    /// Serves the three fakes on one listener bound to `addr` (port 0 picks a free port): Gooten under `/api`,
+    /// Bootic under `/v1` and `/oauth/token`, Rewix under `/restful`. They then share one [`Faults`] (each fake's
+    /// `faults()` returns the same handle), and synthetic errors take the shape of the API that owns the path.
+    pub async fn bind(addr: SocketAddr) -> io::Result<Self> {
+        let listener = Server::listen(addr).await?;
+        let local = listener.local_addr()?;
+        let gooten_state = Arc::new(gooten::GootenState::default());
+        let bootic_state = Arc::new(bootic::BooticState::new(local));
+        let rewix_state = Arc::new(rewix::RewixState::default());
+        let router = Router::new()
+            .merge(gooten::router(gooten_state.clone()))
+            .merge(bootic::router(bootic_state.clone()))
+            .merge(rewix::router(rewix_state.clone()));
+        let server = Arc::new(Server::spawn(
+            listener,
+            router,
+            vec![Api::Gooten, Api::Bootic, Api::Rewix],
+        )?);
+        Ok(Sandbox {
+            gooten: GootenSandbox::attach(server.clone(), gooten_state),
+            bootic: BooticSandbox::attach(server.clone(), bootic_state),
+            rewix: RewixSandbox::attach(server, rewix_state),
+        })
+    }
+}

@@ -69,7 +69,11 @@ struct App {
 
 impl App {
     fn api_for(&self, path: &str) -> Api {
-        self.apis.iter().copied().find(|api| api.owns(path)).unwrap_or(self.apis[0])
+        self.apis
+            .iter()
+            .copied()
+            .find(|api| api.owns(path))
+            .unwrap_or(self.apis[0])
     }
 }
 
@@ -95,16 +99,28 @@ impl Server {
 
     /// Serves `router` on `listener` from a background task of the current tokio runtime. `apis` are the fakes
     /// the router holds; the first one answers paths none of them owns.
-    pub(crate) fn spawn(listener: TcpListener, router: Router, apis: Vec<Api>) -> io::Result<Server> {
+    pub(crate) fn spawn(
+        listener: TcpListener,
+        router: Router,
+        apis: Vec<Api>,
+    ) -> io::Result<Server> {
         assert!(!apis.is_empty(), "a server serves at least one API");
         let addr = listener.local_addr()?;
         let faults = Faults::default();
         let fallback_apis = apis.clone();
         let router = router.fallback(move |uri: Uri| {
-            let api = fallback_apis.iter().copied().find(|api| api.owns(uri.path())).unwrap_or(fallback_apis[0]);
+            let api = fallback_apis
+                .iter()
+                .copied()
+                .find(|api| api.owns(uri.path()))
+                .unwrap_or(fallback_apis[0]);
             std::future::ready(api.not_found())
         });
-        let app = Arc::new(App { router, faults: faults.clone(), apis });
+        let app = Arc::new(App {
+            router,
+            faults: faults.clone(),
+            apis,
+        });
         let task = tokio::spawn(accept_loop(listener, app));
         Ok(Server { addr, faults, task })
     }
@@ -145,7 +161,9 @@ async fn serve_connection(stream: TcpStream, app: Arc<App>) {
         let kill = kill.clone();
         service_fn(move |request| handle(app.clone(), kill.clone(), request))
     };
-    let connection = http1::Builder::new().timer(TokioTimer::new()).serve_connection(TokioIo::new(stream), service);
+    let connection = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .serve_connection(TokioIo::new(stream), service);
     tokio::select! {
         result = connection => {
             if let Err(e) = result {
@@ -157,7 +175,11 @@ async fn serve_connection(stream: TcpStream, app: Arc<App>) {
     }
 }
 
-async fn handle(app: Arc<App>, kill: Arc<Notify>, mut request: Request<Incoming>) -> Result<Response, Infallible> {
+async fn handle(
+    app: Arc<App>,
+    kill: Arc<Notify>,
+    mut request: Request<Incoming>,
+) -> Result<Response, Infallible> {
     strip_trailing_slash(&mut request);
     let plan = app.faults.plan();
     if !plan.latency.is_zero() {
@@ -208,9 +230,15 @@ mod tests {
 
     #[test]
     fn trailing_slashes_are_stripped_and_the_query_kept() {
-        let mut request = Request::builder().uri("/api/v/5/source/api/products/?countryCode=US").body(()).unwrap();
+        let mut request = Request::builder()
+            .uri("/api/v/5/source/api/products/?countryCode=US")
+            .body(())
+            .unwrap();
         strip_trailing_slash(&mut request);
-        assert_eq!(request.uri().to_string(), "/api/v/5/source/api/products?countryCode=US");
+        assert_eq!(
+            request.uri().to_string(),
+            "/api/v/5/source/api/products?countryCode=US"
+        );
         let mut root = Request::builder().uri("/").body(()).unwrap();
         strip_trailing_slash(&mut root);
         assert_eq!(root.uri().path(), "/");
