@@ -9,8 +9,10 @@ use fulfillment_apis::gooten::types::OrderSearchResponse;
 use serde_json::json;
 
 fn page(orders: usize) -> Vec<u8> {
-    let price = |p: &str| json!({"Price": serde_json::Number::from_string_unchecked(p.to_string()), "CurrencyCode": "USD",
-        "FormattedPrice": format!("${p}"), "CurrencyFormat": "${1}", "CurrencyDigits": 2});
+    let price = |p: &str| {
+        json!({"Price": serde_json::Number::from_string_unchecked(p.to_string()), "CurrencyCode": "USD",
+        "FormattedPrice": format!("${p}"), "CurrencyFormat": "${1}", "CurrencyDigits": 2})
+    };
     let orders: Vec<_> = (0..orders)
         .map(|i| {
             json!({
@@ -26,7 +28,8 @@ fn page(orders: usize) -> Vec<u8> {
             })
         })
         .collect();
-    serde_json::to_vec(&json!({"Orders": orders, "Page": 1, "TotalPages": 1, "HadError": false})).unwrap()
+    serde_json::to_vec(&json!({"Orders": orders, "Page": 1, "TotalPages": 1, "HadError": false}))
+        .unwrap()
 }
 
 fn main() {
@@ -34,7 +37,16 @@ fn main() {
     let rounds = 200;
     // Warm up, and check the decimal digits survive.
     let decoded: OrderSearchResponse = serde_json::from_slice(&body).unwrap();
-    assert_eq!(decoded.orders[0].total.as_ref().unwrap().price.unwrap().to_string(), "223.50");
+    assert_eq!(
+        decoded.orders[0]
+            .total
+            .as_ref()
+            .unwrap()
+            .price
+            .unwrap()
+            .to_string(),
+        "223.50"
+    );
     let started = Instant::now();
     for _ in 0..rounds {
         let decoded: OrderSearchResponse = serde_json::from_slice(black_box(&body)).unwrap();
