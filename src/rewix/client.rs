@@ -1,0 +1,187 @@
+//! The Rewix client: environments, credentials and options.
+
+use std::fmt;
+
+use crate::{
+    Provider, RetryPolicy, Secret, Timeouts, base_url,
+    error::{Error, Result},
+    runtime::{Options, Runtime},
+};
+
+use super::{auth::RewixAuth, dialect::RewixDialect, generated, operations::OPERATIONS};
+
+/// Where the client sends requests. Every Rewix supplier runs its own host with the same paths; the named
+/// variants are Brandsdistribution's (the `servers` of `spec/rewix.yaml`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Environment {
+    /// `https://www.brandsdistribution.com`: Brandsdistribution production; orders are real.
+    Production,
+    /// `https://us.brandsdistribution.com`: Brandsdistribution's US production host.
+    ProductionUs,
+    /// `https://idt2015.rewix.zero11.net`: the Brandsdistribution sandbox named on its developer page (last
+    /// updated 2019, so check with the supplier that it is still up).
+    Sandbox,
+    /// Any other supplier's Rewix host, a proxy or a local fake. Plain `http://` is accepted for loopback hosts
+    /// only.
+    Custom(String),
+}
+
+impl Environment {
+    /// The base URL (the `servers` entry of the spec, or the custom one).
+    pub fn base_url(&self) -> &str {
+        match self {
+            Environment::Production => "https://www.brandsdistribution.com",
+            Environment::ProductionUs => "https://us.brandsdistribution.com",
+            Environment::Sandbox => "https://idt2015.rewix.zero11.net",
+            Environment::Custom(url) => url,
+        }
+    }
+}
+
+/// Builds a [`Client`]; see [`Client::builder`].
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct ClientBuilder {
+    api_key: Secret,
+    password: Secret,
+    environment: Environment,
+    options: Options,
+}
+
+impl ClientBuilder {
+    /// Brandsdistribution production (the default), US, the sandbox, or another supplier's host.
+    pub fn with_environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
+        self
+    }
+    /// How failed requests are retried (default: [`RetryPolicy::default`]). Idempotent requests are retried
+    /// by the runtime; an order is sent again only by [`Client::send_order`], after checking that the
+    /// earlier attempt did not store it.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.options.retry = retry;
+        self
+    }
+    /// Connect and per-attempt timeouts (default: [`Timeouts::default`]).
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.options.timeouts = timeouts;
+        self
+    }
+    /// Sends requests with the caller's `reqwest::Client` (its own connect timeout and TLS settings apply).
+    pub fn with_http_client(mut self, client: reqwest::Client) -> Self {
+        self.options.http = Some(client);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// Fails with [`ErrorKind::Configuration`](crate::ErrorKind::Configuration) for an empty API key or
+    /// password, an API key containing `:` (HTTP Basic cannot carry it), or a base URL that is not HTTPS
+    /// (plain HTTP is allowed to loopback hosts only).
+    pub fn build(self) -> Result<Client> {
+        if self.api_key.expose().trim().is_empty() {
+            return Err(Error::configuration("the Rewix API key is empty"));
+        }
+        if self.password.is_empty() {
+            return Err(Error::configuration("the Rewix password is empty"));
+        }
+        // RFC 7617: the user-id of Basic credentials cannot contain a colon; the server would split there.
+        if self.api_key.expose().contains(':') {
+            return Err(Error::configuration(
+                "the Rewix API key contains ':', which HTTP Basic authentication cannot carry",
+            ));
+        }
+        let base = base_url::parse(self.environment.base_url())?;
+        let auth = RewixAuth::new(&self.api_key, &self.password)?;
+        // The encoded credentials are scrubbed too: a server echoing the Authorization header would leak them.
+        let secrets = vec![
+            self.api_key.clone(),
+            self.password.clone(),
+            auth.encoded_credentials(),
+        ];
+        let runtime = Runtime::new(
+            Provider::Rewix,
+            OPERATIONS,
+            self.options.clone(),
+            auth,
+            RewixDialect,
+            secrets,
+        )?;
+        let api = generated::Client::new_with_client(
+            &base_url::as_base(&base),
+            runtime.http().clone(),
+            runtime,
+        );
+        Ok(Client {
+            api,
+            environment: self.environment,
+            retry: self.options.retry,
+        })
+    }
+}
+
+/// A Rewix API client. Cheap to clone; clones share connections.
+///
+/// ```
+/// use fulfillment_apis::{ErrorKind, Secret, rewix};
+///
+/// let client = rewix::Client::builder(Secret::new("my-api-key"), Secret::new("my-password"))
+///     .with_environment(rewix::Environment::Sandbox)
+///     .build()?;
+/// assert!(!format!("{client:?}").contains("my-password"));
+///
+/// let err = rewix::Client::builder("my-api-key", "my-password")
+///     .with_environment(rewix::Environment::Custom("http://rewix.example.com".into()))
+///     .build()
+///     .unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::Configuration); // plain HTTP only to loopback
+/// # Ok::<(), fulfillment_apis::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    api: generated::Client,
+    environment: Environment,
+    pub(super) retry: RetryPolicy,
+}
+
+impl Client {
+    /// Starts building a client for an account: HTTP Basic with the API key as the user name and the account
+    /// password, as the provider documents.
+    pub fn builder(api_key: impl Into<Secret>, password: impl Into<Secret>) -> ClientBuilder {
+        ClientBuilder {
+            api_key: api_key.into(),
+            password: password.into(),
+            environment: Environment::Production,
+            options: Options::default(),
+        }
+    }
+
+    /// Every operation of the spec, as generated, with this client's auth, retries and tracing. Finish a call
+    /// with [`Execute::execute`](crate::Execute::execute) to get the crate's [`Error`](crate::Error).
+    ///
+    /// An order sent here is sent once, with no lookup after a lost answer; [`Client::send_order`] sends
+    /// exactly once.
+    pub fn api(&self) -> &generated::Client {
+        &self.api
+    }
+
+    /// The environment the client talks to.
+    pub fn environment(&self) -> &Environment {
+        &self.environment
+    }
+
+    fn runtime(&self) -> &Runtime {
+        &self.api.inner
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("rewix::Client")
+            .field("environment", &self.environment)
+            .field("api_key", &"[REDACTED]")
+            .field("password", &"[REDACTED]")
+            .field("runtime", self.runtime())
+            .finish()
+    }
+}
