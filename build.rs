@@ -44,16 +44,15 @@ fn main() {
             )
         });
         let operations = operation_table(&spec);
+        let schemas = schema_table(&spec);
         normalize(&mut spec);
+        let open_enums = open_enums(&mut spec);
 
-        let client = generate(&spec)
+        let client = generate(&spec, provider, &open_enums)
             .unwrap_or_else(|e| panic!("progenitor failed on {}: {e}", spec_path.display()));
         fs::write(out_dir.join(format!("{provider}.rs")), client).expect("write generated client");
-        fs::write(
-            out_dir.join(format!("{provider}_schemas.rs")),
-            schema_table(&spec),
-        )
-        .expect("write schema table");
+        fs::write(out_dir.join(format!("{provider}_schemas.rs")), schemas)
+            .expect("write schema table");
         fs::write(
             out_dir.join(format!("{provider}_operations.rs")),
             operations,
@@ -68,8 +67,15 @@ fn main() {
 }
 
 /// Runs progenitor with the crate's settings and pretty-prints the result.
-fn generate(spec: &OpenAPI) -> Result<String, String> {
+fn generate(spec: &OpenAPI, provider: &str, open_enums: &[String]) -> Result<String, String> {
     let mut settings = GenerationSettings::new();
+    for name in open_enums {
+        settings.with_replacement(
+            open_name(name),
+            format!("crate::OpenEnum<crate::{provider}::generated::types::{name}>"),
+            std::iter::empty(),
+        );
+    }
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
@@ -88,6 +94,109 @@ fn generate(spec: &OpenAPI) -> Result<String, String> {
         .map_err(|e| e.to_string())?;
     let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// The component standing for "`name` or any value it does not list", replaced by `crate::OpenEnum<name>`.
+fn open_name(name: &str) -> String {
+    format!("{name}Open")
+}
+
+/// Enums marked `x-open-enum: true` (statuses: providers add values). Every property or array item of a
+/// component schema that refers to one is pointed at a stand-in component, which `generate` replaces by
+/// `crate::OpenEnum<..>`, so an unknown value decodes instead of failing the whole answer. The enum itself stays
+/// a closed type for building requests and matching.
+fn open_enums(spec: &mut OpenAPI) -> Vec<String> {
+    let Some(components) = &mut spec.components else {
+        return Vec::new();
+    };
+    let open: Vec<String> = components
+        .schemas
+        .iter()
+        .filter_map(|(name, schema)| match schema {
+            ReferenceOr::Item(schema)
+                if schema
+                    .schema_data
+                    .extensions
+                    .get("x-open-enum")
+                    .and_then(|v| v.as_bool())
+                    == Some(true) =>
+            {
+                Some(name.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    for name in &open {
+        let from = format!("#/components/schemas/{name}");
+        let to = format!("#/components/schemas/{}", open_name(name));
+        for schema in components.schemas.values_mut() {
+            if let ReferenceOr::Item(schema) = schema {
+                retarget_refs(schema, &from, &to);
+            }
+        }
+        let stand_in = Schema {
+            schema_data: Default::default(),
+            schema_kind: SchemaKind::Any(Default::default()),
+        };
+        components
+            .schemas
+            .insert(open_name(name), ReferenceOr::Item(stand_in));
+    }
+    open
+}
+
+/// Points every `$ref` to `from` below `schema` (properties, items, compositions) at `to`.
+fn retarget_refs(schema: &mut Schema, from: &str, to: &str) {
+    fn visit(node: &mut ReferenceOr<Schema>, from: &str, to: &str) {
+        match node {
+            ReferenceOr::Reference { reference } if reference == from => {
+                *reference = to.to_string()
+            }
+            ReferenceOr::Reference { .. } => {}
+            ReferenceOr::Item(schema) => retarget_refs(schema, from, to),
+        }
+    }
+    fn visit_boxed(node: &mut ReferenceOr<Box<Schema>>, from: &str, to: &str) {
+        match node {
+            ReferenceOr::Reference { reference } if reference == from => {
+                *reference = to.to_string()
+            }
+            ReferenceOr::Reference { .. } => {}
+            ReferenceOr::Item(schema) => retarget_refs(schema, from, to),
+        }
+    }
+    match &mut schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => {
+            object
+                .properties
+                .values_mut()
+                .for_each(|p| visit_boxed(p, from, to));
+            if let Some(openapiv3::AdditionalProperties::Schema(extra)) =
+                &mut object.additional_properties
+            {
+                visit(extra, from, to);
+            }
+        }
+        SchemaKind::Type(Type::Array(array)) => {
+            if let Some(items) = &mut array.items {
+                visit_boxed(items, from, to);
+            }
+        }
+        SchemaKind::OneOf { one_of: list }
+        | SchemaKind::AllOf { all_of: list }
+        | SchemaKind::AnyOf { any_of: list } => {
+            list.iter_mut().for_each(|s| visit(s, from, to));
+        }
+        SchemaKind::Any(any) => {
+            any.properties
+                .values_mut()
+                .for_each(|p| visit_boxed(p, from, to));
+            if let Some(items) = &mut any.items {
+                visit_boxed(items, from, to);
+            }
+        }
+        SchemaKind::Not { .. } | SchemaKind::Type(_) => {}
+    }
 }
 
 fn quote_tokens(path: &str) -> proc_macro2::TokenStream {

@@ -265,7 +265,8 @@ async fn rewix_flow(sandbox: &RewixSandbox, run: u64) -> Result<()> {
     if let Some(status) = client.find_order(&key).await? {
         println!(
             "status by client key: order {} status {}",
-            status.order_id, *status.status
+            status.order_id,
+            serde_json::to_value(&status.status)?
         );
     }
     Ok(())

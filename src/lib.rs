@@ -9,10 +9,12 @@
 
 mod base_url;
 mod error;
+mod open_enum;
 mod runtime;
 mod secret;
 
 pub use error::{Error, ErrorKind, FieldError, Provider, Result};
+pub use open_enum::OpenEnum;
 pub use runtime::{Execute, RetryPolicy, Runtime, Timeouts};
 pub use secret::Secret;
 

@@ -339,7 +339,7 @@ async fn updates_only_in_checkout_and_bulk_status_follows_the_transitions() {
     let placed: t::OrdersUpdaterResult = bulk("pending").await.unwrap().json().await.unwrap();
     assert_eq!(
         placed.embedded.valid_items[0].status,
-        Some(t::OrderStatus::Pending)
+        Some(t::OrderStatus::Pending.into())
     );
     assert_eq!(
         placed.embedded.invalid_items[0].id,

@@ -248,7 +248,10 @@ async fn orders_are_found_by_safe_id_and_by_source_id() {
         assert_eq!(details.id.as_deref(), Some(safe_id.as_str()));
         assert_eq!(details.source_id.as_deref(), Some("WEB-7"));
         assert_eq!(details.items[0].quantity, Some(2));
-        assert_eq!(details.items[0].status, Some(t::OrderItemStatus::New));
+        assert_eq!(
+            details.items[0].status,
+            Some(t::OrderItemStatus::New.into())
+        );
         // Two 12x12 canvases at 39.99, shipped standard in one box: 8.95 + 3.00.
         assert_eq!(details.total.unwrap().price.unwrap().to_string(), "79.98");
         assert_eq!(
@@ -336,7 +339,7 @@ async fn order_status_can_be_set_with_the_billing_key() {
     assert_eq!(set("Hold").await.unwrap().status(), StatusCode::OK);
     assert_eq!(
         gooten.order(id).unwrap().items[0].status,
-        Some(t::OrderItemStatus::Hold)
+        Some(t::OrderItemStatus::Hold.into())
     );
     assert_eq!(
         set("Shipped").await.unwrap().status(),

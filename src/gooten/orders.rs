@@ -14,6 +14,7 @@ use tracing::Instrument;
 use crate::{
     Execute,
     error::{Error, ErrorKind, Result},
+    runtime,
 };
 
 use super::{Client, types};
@@ -115,7 +116,7 @@ impl Client {
                 }
                 (Some(source_id), _) if may_exist => {
                     tracing::warn!(attempt, kind = %error.kind(), "submission outcome unknown; looking the order up by SourceId");
-                    match self.get_order(source_id).await {
+                    match runtime::persist(&self.retry, || self.get_order(source_id)).await {
                         Ok(existing) => return Ok(self.existing(existing, source_id, attempt)),
                         Err(lookup) if lookup.kind() == ErrorKind::NotFound => {}
                         // Cannot tell whether it exists: do not risk a second order.
@@ -143,7 +144,7 @@ impl Client {
         attempt: u32,
         duplicate: Error,
     ) -> Result<SubmittedOrder> {
-        match self.get_order(source_id).await {
+        match runtime::persist(&self.retry, || self.get_order(source_id)).await {
             Ok(existing) => Ok(self.existing(existing, source_id, attempt)),
             Err(_) => Err(duplicate.with_attempts(attempt)),
         }

@@ -36,7 +36,8 @@
 //!     println!("model {}: {} of {} added", short.stock_id, short.granted, short.requested);
 //! }
 //! if let Some(status) = client.find_order("2357").await? {
-//!     println!("Rewix order {} has status {}", status.order_id, *status.status);
+//!     // An open enum: a status code the spec does not list is kept, not an error.
+//!     println!("Rewix order {} has status {:?}", status.order_id, status.status.known().map(|code| **code));
 //! }
 //! # Ok(()) }
 //! ```

@@ -21,6 +21,7 @@ use tracing::Instrument;
 use crate::{
     Execute,
     error::{ErrorKind, Result},
+    runtime,
 };
 
 use super::{Client, DropshippingOrder, types};
@@ -241,7 +242,7 @@ impl Client {
                     attempt,
                     "order accepted with an unreadable answer; looking it up by key"
                 );
-                return match self.find_order(order.key()).await {
+                return match runtime::persist(&self.retry, || self.find_order(order.key())).await {
                     Ok(Some(found)) => Ok(SentOrder::unreadable_answer(order, found, attempt)),
                     _ => Err(error.with_outcome_unknown(true).with_attempts(attempt)),
                 };
@@ -252,7 +253,7 @@ impl Client {
                     kind = %error.kind(),
                     "order outcome unknown; looking it up by key before sending again"
                 );
-                match self.find_order(order.key()).await {
+                match runtime::persist(&self.retry, || self.find_order(order.key())).await {
                     Ok(Some(found)) => return Ok(SentOrder::existing(order, found, attempt)),
                     // Not stored: sending again cannot make a second order.
                     Ok(None) => {}
@@ -281,14 +282,17 @@ impl Client {
     /// ```no_run
     /// # async fn run(client: fulfillment_apis::rewix::Client) -> fulfillment_apis::Result<()> {
     /// if let Some(order) = client.find_order("2357").await? {
-    ///     println!("order {} status {}", order.order_id, *order.status);
+    ///     println!("order {} status {:?}", order.order_id, order.status.known().map(|code| **code));
     /// }
     /// # Ok(()) }
     /// ```
     pub async fn find_order(&self, key: &str) -> Result<Option<types::ClientOrder>> {
         let orders = self.orders_by_key(key).await?;
         Ok(orders.into_iter().find(|order| {
-            *order.status != DROPSHIPPER_GROWING
+            order
+                .status
+                .known()
+                .is_none_or(|status| **status != DROPSHIPPER_GROWING)
                 && order
                     .ext_ref
                     .as_deref()

@@ -18,6 +18,7 @@ use http::{HeaderMap, HeaderValue, StatusCode};
 use progenitor_client::{OperationInfo, ResponseValue};
 use tracing::{Instrument, field::Empty};
 
+pub(crate) use retry::persist;
 pub use retry::{RetryPolicy, Timeouts};
 
 use crate::{

@@ -139,6 +139,32 @@ impl Timeouts {
     }
 }
 
+/// Runs an idempotent lookup that decides whether an order already exists, in up to `max_attempts` rounds
+/// while it fails with a retryable error (each round is itself retried by the runtime).
+///
+/// Exactly-once submission must not give up on such a lookup lightly: without its answer the order cannot be
+/// sent again, so the caller would be left with "the order may exist".
+pub(crate) async fn persist<T, F, Fut>(policy: &RetryPolicy, mut lookup: F) -> crate::Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = crate::Result<T>>,
+{
+    let mut round = 0;
+    loop {
+        round += 1;
+        match lookup().await {
+            Err(error) if error.is_retryable() && round < policy.max_attempts() => {
+                let Some(delay) = policy.delay(round + 1, error.retry_after()) else {
+                    return Err(error);
+                };
+                tracing::warn!(round, kind = %error.kind(), "order lookup failed; trying again");
+                tokio::time::sleep(delay).await;
+            }
+            result => return result,
+        }
+    }
+}
+
 /// Whether an error of `kind` is worth another attempt of an idempotent request.
 pub(crate) fn retryable_kind(kind: ErrorKind, status: Option<StatusCode>) -> bool {
     match kind {

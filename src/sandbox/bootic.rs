@@ -676,7 +676,7 @@ impl Inner {
             id: order.id,
             shop_id: SHOP_ID,
             code: order.code.clone(),
-            status: order.status,
+            status: order.status.into(),
             net_total,
             discount_total: Some(0),
             // Shipping is chosen at the web checkout, which the sandbox does not have.
@@ -709,7 +709,7 @@ impl Inner {
                 ..Default::default()
             }),
             payment_info: None,
-            allowed_statuses: allowed,
+            allowed_statuses: allowed.into_iter().map(Into::into).collect(),
             embedded: Some(t::OrderEmbedded {
                 address: order.address.clone(),
                 contact,
@@ -1154,7 +1154,7 @@ async fn update_orders(
             invalid.push(t::OrdersUpdaterItem {
                 id: Some(id),
                 code: Some(order.code.clone()),
-                status: Some(current),
+                status: Some(current.into()),
                 links: None,
                 embedded: item_error(
                     "status",
@@ -1180,7 +1180,7 @@ async fn update_orders(
         valid.push(t::OrdersUpdaterItem {
             id: Some(id),
             code: Some(order.code.clone()),
-            status: Some(target),
+            status: Some(target.into()),
             links: Some(inner.order_links(order, &root)),
             embedded: None,
         });

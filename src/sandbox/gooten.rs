@@ -136,7 +136,7 @@ impl GootenSandbox {
             return false;
         };
         for item in &mut order.details.items {
-            item.status = Some(t::OrderItemStatus::Shipped);
+            item.status = Some(t::OrderItemStatus::Shipped.into());
             item.shipments = vec![t::Shipment {
                 tracking_number: Some(tracking_number.into()),
                 tracking_url: Some(format!(
@@ -1001,7 +1001,7 @@ impl Inner {
                     product_id: Some(product.id),
                     product: Some(product.name.into()),
                     quantity: Some(item.quantity),
-                    status: Some(status),
+                    status: Some(status.into()),
                     price: Some(currency.amount(line)),
                     discount_amount: coupon.map(|_| currency.amount(after)),
                     source_id: item.source_id.clone(),
@@ -1229,7 +1229,7 @@ async fn set_order_status(State(state): GState, RawQuery(q): RawQuery) -> Answer
         .details
         .items
         .iter()
-        .filter_map(|i| i.status)
+        .filter_map(|i| i.status.as_ref().and_then(|s| s.known()).copied())
         .find(|s| {
             matches!(
                 s,
@@ -1250,7 +1250,7 @@ async fn set_order_status(State(state): GState, RawQuery(q): RawQuery) -> Answer
         ));
     }
     for item in &mut order.details.items {
-        item.status = Some(status);
+        item.status = Some(status.into());
     }
     Ok(json(
         StatusCode::OK,
@@ -1692,7 +1692,7 @@ async fn validate_payment(State(state): GState, RawQuery(q): RawQuery) -> Answer
     if valid {
         order.pre_submit = false;
         for item in &mut order.details.items {
-            item.status = Some(t::OrderItemStatus::New);
+            item.status = Some(t::OrderItemStatus::New.into());
         }
     }
     Ok(json(

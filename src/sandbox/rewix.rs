@@ -310,7 +310,8 @@ impl Inner {
             ext_ref: Some(order.key.clone()),
             // Every status the sandbox sets is in the spec's enum.
             status: t::OrderStatus::try_from(order.status)
-                .unwrap_or_else(|_| unreachable!("status {}", order.status)),
+                .unwrap_or_else(|_| unreachable!("status {}", order.status))
+                .into(),
             last_update: Some(order.last_update.format(DATE_FORMAT).to_string()),
             parsed_date: Some(order.last_update.timestamp_millis()),
             tracking_code: order.tracking_code.clone(),
