@@ -2,8 +2,10 @@
 //!
 //! - `check [SPEC...]`: our own rules for the OpenAPI specs in `spec/` (see `spec/README.md`).
 //! - `regen`: regenerates everything derived from the specs and shows what changed.
+//! - `docs [SPEC...]`: renders each spec to a static HTML reference page in `target/docs/`.
 
 mod check;
+mod docs;
 mod regen;
 mod rules;
 mod schema;
@@ -23,6 +25,9 @@ Commands:
                    default: every spec/*.yaml except the linter configurations.
   regen            Rebuild the generated client (build.rs), rewrite the insta snapshots
                    in tests/snapshots and show what changed under tests/snapshots and spec.
+  docs [SPEC...]   Render each spec to target/docs/<provider>.html with Redocly's build-docs
+                   (the pinned @redocly/cli of `bash .ci/install-tools`), plus index.html
+                   and manifest.json (the operations each page must show).
   help             Show this text.
 ";
 
@@ -37,6 +42,7 @@ fn main() -> ExitCode {
         Some("check") => check::run(&root, &args[1..]),
         Some("regen") if args.len() == 1 => regen::run(&root),
         Some("regen") => usage_error("`regen` takes no arguments"),
+        Some("docs") => docs::run(&root, &args[1..]),
         Some(other) => usage_error(&format!("unknown command `{other}`")),
     }
 }
