@@ -360,3 +360,128 @@ async fn updates_only_in_checkout_and_bulk_status_follows_the_transitions() {
         .unwrap();
     assert_eq!(late.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn bodies_refuse_null_for_optional_fields_and_arrays_for_objects() {
+    let bootic = BooticSandbox::start().await.unwrap();
+    let token = token(&bootic).await;
+    // No request schema is `nullable`: an optional field is left out, never sent as null.
+    let null_address = create(
+        &bootic,
+        &token,
+        json!({"line_items": [{"variant_id": 1233, "units": 1}], "address": null}),
+    )
+    .await;
+    assert_eq!(null_address.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let message = null_address
+        .json::<t::Error>()
+        .await
+        .unwrap()
+        .embedded
+        .unwrap()
+        .errors[0]
+        .messages[0]
+        .clone();
+    assert!(message.contains("`address` is null"), "{message}");
+    // serde reads a struct from an array of its fields; a JSON body never means that.
+    let created = create(
+        &bootic,
+        &token,
+        json!({"line_items": [{"variant_id": 1233, "units": 1}]}),
+    )
+    .await;
+    let code = created.json::<Value>().await.unwrap()["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let update = http()
+        .put(format!("{}/{code}", orders_url(&bootic)))
+        .bearer_auth(&token)
+        .json(&json!([null, null]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(update.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bootic.order_count(), 1);
+}
+
+#[tokio::test]
+async fn list_filters_of_the_wrong_type_answer_422() {
+    let bootic = BooticSandbox::start().await.unwrap();
+    let token = token(&bootic).await;
+    for (name, value, message) in [
+        ("page", "-3", "must be greater than 0"),
+        ("per_page", "2147483648", "is out of range"),
+        ("total.lte", "9223372036854775808", "is out of range"),
+        ("net_total.gte", "ten", "is not a number"),
+        ("product_id", "", "is not a number"),
+        ("status", "", "is not a known status"),
+        ("sort", "total", "is not a known sort order"),
+    ] {
+        let response = http()
+            .get(orders_url(&bootic))
+            .bearer_auth(&token)
+            .query(&[(name, value)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name}={value}"
+        );
+        let errors = response
+            .json::<t::Error>()
+            .await
+            .unwrap()
+            .embedded
+            .unwrap()
+            .errors;
+        assert_eq!(errors[0].field, name);
+        assert_eq!(errors[0].messages, [message], "{name}={value}");
+    }
+    // String filters: empty is the same as absent.
+    let response = http()
+        .get(orders_url(&bootic))
+        .bearer_auth(&token)
+        .query(&[("q", ""), ("created_on.gte", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn amount_and_state_date_filters_apply() {
+    let bootic = BooticSandbox::start().await.unwrap();
+    let token = token(&bootic).await;
+    create(
+        &bootic,
+        &token,
+        json!({"line_items": [{"variant_id": 1233, "units": 1}]}),
+    )
+    .await;
+    let count = |query: Vec<(&'static str, &'static str)>| {
+        let (url, token) = (orders_url(&bootic), token.clone());
+        async move {
+            let list: t::OrderList = http()
+                .get(url)
+                .bearer_auth(token)
+                .query(&query)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            list.total_items
+        }
+    };
+    assert_eq!(count(vec![]).await, 1);
+    assert_eq!(count(vec![("net_total.gte", "1")]).await, 1);
+    assert_eq!(count(vec![("net_total.lte", "1")]).await, 0);
+    assert_eq!(count(vec![("discount_total.gte", "1")]).await, 0);
+    assert_eq!(count(vec![("shipping_total.lte", "0")]).await, 1);
+    // A new order is in checkout: it was never pending, so a bound on pending_on excludes it.
+    assert_eq!(count(vec![("pending_on.gte", "2000-01-01")]).await, 0);
+}

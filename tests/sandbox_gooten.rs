@@ -455,3 +455,112 @@ async fn the_catalog_answers_from_products_to_shipping_prices() {
         "no overnight shipping for apparel"
     );
 }
+
+#[tokio::test]
+async fn typed_query_parameters_refuse_values_of_another_type() {
+    let gooten = GootenSandbox::start().await.unwrap();
+    let search = format!("{}/ordersearch", gooten.base_url());
+    let products = format!("{}/v/5/source/api/products", gooten.base_url());
+    let variants = format!("{}/v/5/source/api/productvariants", gooten.base_url());
+    let cases = [
+        (
+            &search,
+            "partnerId",
+            "-5915757101547",
+            "The value '-5915757101547' is not valid for PartnerId.",
+        ),
+        (
+            &search,
+            "pageSize",
+            "2147483648",
+            "The value '2147483648' is not valid for PageSize.",
+        ),
+        (&search, "page", "0", "'Page' must be greater than '0'."),
+        (
+            &search,
+            "startDate",
+            "",
+            "'' is not a valid date; use the format yyyy-mm-dd.",
+        ),
+        (
+            &products,
+            "all",
+            "yes",
+            "The value 'yes' is not valid for All.",
+        ),
+        (
+            &variants,
+            "productId",
+            "",
+            "The value '' is not valid for ProductId.",
+        ),
+    ];
+    for (url, name, value, message) in cases {
+        let response = http()
+            .get(url.as_str())
+            .query(&[
+                ("recipeid", RECIPE),
+                ("partnerBillingKey", KEY),
+                ("countryCode", "US"),
+                (name, value),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{name}={value}");
+        let errors = errors_of(response.json().await.unwrap());
+        assert_eq!(errors[0].property_name.as_deref(), Some(name));
+        assert_eq!(errors[0].error_message.as_deref(), Some(message));
+    }
+    let response = http()
+        .get(products.as_str())
+        .query(&[
+            ("recipeid", RECIPE),
+            ("countryCode", "US"),
+            ("all", "False"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn bodies_refuse_null_for_optional_fields() {
+    let gooten = GootenSandbox::start().await.unwrap();
+    let mut body = order("NULL-1");
+    body["CouponCode"] = Value::Null;
+    let (status, error) = submit(&gooten, &body).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let message = errors_of(error)[0].error_message.clone().unwrap();
+    assert!(message.contains("`CouponCode` is null"), "{message}");
+    body["CouponCode"] = json!("50OFF");
+    body["Items"][0]["Images"][0]["Index"] = Value::Null;
+    let (status, error) = submit(&gooten, &body).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let message = errors_of(error)[0].error_message.clone().unwrap();
+    assert!(
+        message.contains("`Items[0].Images[0].Index` is null"),
+        "{message}"
+    );
+    assert_eq!(gooten.order_count(), 0);
+}
+
+#[tokio::test]
+async fn huge_quantities_do_not_overflow_the_shipping_box() {
+    let gooten = GootenSandbox::start().await.unwrap();
+    let line = json!({"SKU": "CanvsWrp-BlkWrp-12x12", "Quantity": 1_073_741_824});
+    let response = http()
+        .post(format!(
+            "{}/v/5/source/api/shippingprices",
+            gooten.base_url()
+        ))
+        .query(&[("recipeid", RECIPE)])
+        .json(&json!({"ShipToPostalCode": "10118", "ShipToCountry": "US", "ShipToState": "NY", "Items": [line, line]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let prices: t::ShippingPricesResponse = response.json().await.unwrap();
+    assert!(!prices.result[0].ship_options.is_empty());
+}

@@ -28,7 +28,10 @@ use serde::Serialize;
 use super::{
     Faults,
     gooten_catalog::fnv,
-    http::{Answer, Query, Refusal, basic_credentials, bearer_token, json, lock},
+    http::{
+        Answer, Query, Refusal, basic_credentials, bearer_token, from_json_strict,
+        from_value_strict, json, lock,
+    },
     server::{Api, Server},
 };
 use crate::bootic::generated::types as t;
@@ -963,7 +966,7 @@ fn upper_alnum(rng: &mut fastrand::Rng) -> char {
 
 /// Parses a JSON body into a generated type; a body that is not JSON or does not fit is one 422 field error.
 fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Refusal> {
-    serde_json::from_slice(bytes)
+    from_json_strict(bytes)
         .map_err(|e| unprocessable_one("base", format!("the request body is invalid: {e}")))
 }
 
@@ -984,7 +987,7 @@ async fn create_order(
     {
         return Err(unprocessable_one("line_items", "can't be blank"));
     }
-    let input: t::OrderCreate = match serde_json::from_value(raw) {
+    let input: t::OrderCreate = match from_value_strict(&raw) {
         Ok(input) => input,
         Err(e) => {
             return Err(unprocessable_one(
@@ -1194,6 +1197,9 @@ async fn update_orders(
     Ok(json(StatusCode::OK, &result))
 }
 
+/// The `.gte` and `.lte` bounds of a date filter.
+type DateRange = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 /// The list's filters, parsed; each accepts the dotted (`created_on.gte`) and the underscore (`created_on_gte`)
 /// spelling, since the documents show both.
 struct ListFilters {
@@ -1204,17 +1210,29 @@ struct ListFilters {
     q: Option<String>,
     code: Option<String>,
     product_id: Option<i64>,
-    created: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
-    updated: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+    created: DateRange,
+    updated: DateRange,
+    pending: DateRange,
+    closed: DateRange,
+    shipped: DateRange,
     total: (Option<i64>, Option<i64>),
+    net_total: (Option<i64>, Option<i64>),
+    shipping_total: (Option<i64>, Option<i64>),
+    discount_total: (Option<i64>, Option<i64>),
 }
 
+/// A `type: string` filter: an empty value is the same as none.
 fn param<'q>(query: &'q Query, dotted: &str) -> Option<&'q str> {
+    typed(query, dotted).filter(|v| !v.is_empty())
+}
+
+/// A filter of another type (integer, enum): present with an empty value is refused like any value that does not
+/// parse, since an empty string is no number or status (the spec does not allow empty values).
+fn typed<'q>(query: &'q Query, dotted: &str) -> Option<&'q str> {
     query
         .get(dotted)
         .or_else(|| query.get(&dotted.replace('.', "_")))
         .map(str::trim)
-        .filter(|v| !v.is_empty())
 }
 
 /// A date (`2024-03-15`, the whole day) or an RFC 3339 timestamp; `end` picks the end of a date's day.
@@ -1235,32 +1253,54 @@ fn instant(query: &Query, name: &str, end: bool) -> Result<Option<DateTime<Utc>>
     Ok(time.map(|t| t.and_utc()))
 }
 
-fn number<T: std::str::FromStr>(query: &Query, name: &str) -> Result<Option<T>, Refusal> {
-    param(query, name)
-        .map(|raw| {
-            raw.parse()
-                .map_err(|_| unprocessable_one(name, "is not a number"))
+/// An integer filter of the spec's type `T` (`i32` for `format: int32`, `i64` for `int64`): a value that is not an
+/// integer, or does not fit the type, is refused.
+fn number<T: TryFrom<i128>>(query: &Query, name: &str) -> Result<Option<T>, Refusal> {
+    typed(query, name)
+        .map(|raw| match raw.parse::<i128>() {
+            Ok(n) => T::try_from(n).map_err(|_| unprocessable_one(name, "is out of range")),
+            Err(_) => Err(unprocessable_one(name, "is not a number")),
         })
         .transpose()
 }
 
+/// The `.gte` and `.lte` bounds of an integer filter.
+fn number_range(query: &Query, name: &str) -> Result<(Option<i64>, Option<i64>), Refusal> {
+    Ok((
+        number(query, &format!("{name}.gte"))?,
+        number(query, &format!("{name}.lte"))?,
+    ))
+}
+
+/// Reads the bounds of a date filter.
+fn instant_range(query: &Query, name: &str) -> Result<DateRange, Refusal> {
+    Ok((
+        instant(query, &format!("{name}.gte"), false)?,
+        instant(query, &format!("{name}.lte"), true)?,
+    ))
+}
+
 impl ListFilters {
     fn parse(query: &Query) -> Result<Self, Refusal> {
-        let page: usize = number(query, "page")?.unwrap_or(1);
-        let per_page: usize = number(query, "per_page")?.unwrap_or(DEFAULT_PER_PAGE);
-        if page < 1 {
-            return Err(unprocessable_one("page", "must be greater than 0"));
-        }
-        if per_page < 1 {
-            return Err(unprocessable_one("per_page", "must be greater than 0"));
-        }
-        let status = param(query, "status")
+        // `format: int32` in the spec; pages start at 1 and a page holds at least one order.
+        let positive = |name: &str, default: usize| -> Result<usize, Refusal> {
+            match number::<i32>(query, name)? {
+                None => Ok(default),
+                Some(n) => usize::try_from(n)
+                    .ok()
+                    .filter(|&n| n >= 1)
+                    .ok_or_else(|| unprocessable_one(name, "must be greater than 0")),
+            }
+        };
+        let page = positive("page", 1)?;
+        let per_page = positive("per_page", DEFAULT_PER_PAGE)?;
+        let status = typed(query, "status")
             .map(|raw| {
                 raw.parse::<t::OrderStatusFilter>()
                     .map_err(|_| unprocessable_one("status", "is not a known status"))
             })
             .transpose()?;
-        let sort = param(query, "sort")
+        let sort = typed(query, "sort")
             .map(|raw| {
                 raw.parse::<t::OrderSort>()
                     .map_err(|_| unprocessable_one("sort", "is not a known sort order"))
@@ -1275,24 +1315,31 @@ impl ListFilters {
             q: param(query, "q").map(str::to_lowercase),
             code: param(query, "code").map(String::from),
             product_id: number(query, "product_id")?,
-            created: (
-                instant(query, "created_on.gte", false)?,
-                instant(query, "created_on.lte", true)?,
-            ),
-            updated: (
-                instant(query, "updated_on.gte", false)?,
-                instant(query, "updated_on.lte", true)?,
-            ),
-            total: (number(query, "total.gte")?, number(query, "total.lte")?),
+            created: instant_range(query, "created_on")?,
+            updated: instant_range(query, "updated_on")?,
+            pending: instant_range(query, "pending_on")?,
+            closed: instant_range(query, "closed_on")?,
+            shipped: instant_range(query, "shipped_on")?,
+            total: number_range(query, "total")?,
+            net_total: number_range(query, "net_total")?,
+            shipping_total: number_range(query, "shipping_total")?,
+            discount_total: number_range(query, "discount_total")?,
         })
     }
 
     fn matches(&self, inner: &Inner, order: &OrderRecord) -> bool {
         use t::OrderStatus as S;
-        let in_range =
-            |value: DateTime<Utc>, (low, high): (Option<DateTime<Utc>>, Option<DateTime<Utc>>)| {
-                low.is_none_or(|l| value >= l) && high.is_none_or(|h| value <= h)
-            };
+        let in_range = |value: DateTime<Utc>, (low, high): DateRange| {
+            low.is_none_or(|l| value >= l) && high.is_none_or(|h| value <= h)
+        };
+        // An order that never reached a state matches no bound on that state's date.
+        let reached = |value: Option<DateTime<Utc>>, range: DateRange| match value {
+            Some(value) => in_range(value, range),
+            None => range == (None, None),
+        };
+        let amount_in = |value: i64, (low, high): (Option<i64>, Option<i64>)| {
+            low.is_none_or(|l| value >= l) && high.is_none_or(|h| value <= h)
+        };
         let total: i64 = order
             .lines
             .iter()
@@ -1324,8 +1371,15 @@ impl ListFilters {
                 .is_none_or(|p| order.lines.iter().any(|l| l.variant.product_id == p))
             && in_range(order.created_on, self.created)
             && in_range(order.updated_on, self.updated)
-            && self.total.0.is_none_or(|low| total >= low)
-            && self.total.1.is_none_or(|high| total <= high)
+            && reached(order.pending_on, self.pending)
+            && reached(order.closed_on, self.closed)
+            && reached(order.shipped_on, self.shipped)
+            // The sandbox has no discounts and no shipping (chosen at the web checkout, see `render`): the net
+            // total is the total, the discount total is 0, and the missing shipping total filters as 0.
+            && amount_in(total, self.total)
+            && amount_in(total, self.net_total)
+            && amount_in(0, self.shipping_total)
+            && amount_in(0, self.discount_total)
     }
 }
 

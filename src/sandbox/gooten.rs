@@ -30,7 +30,7 @@ use serde_json::Value;
 use super::{
     Faults,
     gooten_catalog::{Catalog, CatalogProduct, CurrencyInfo, Method, ShipOffer},
-    http::{Answer, Query, Refusal, json, lock, uuid_like},
+    http::{Answer, Query, Refusal, from_json_strict, from_value_strict, json, lock, uuid_like},
     server::{Api, Server},
 };
 use crate::gooten::generated::types as t;
@@ -400,15 +400,43 @@ fn currency_code(code: Option<&str>, property: &str) -> Result<&'static Currency
     }
 }
 
-fn flag(query: &Query, name: &str) -> bool {
-    query
-        .get_ci(name)
-        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+/// A typed (not `type: string`) query parameter: present with an empty value is not absent, since an empty string
+/// is no boolean, integer or date (the spec does not allow empty values).
+fn typed<'q>(query: &'q Query, name: &str) -> Option<&'q str> {
+    query.get_ci(name).map(str::trim)
+}
+
+/// A `type: boolean` query parameter: `true` or `false` in any case (absent: false); anything else is refused, as
+/// the server's model binding refuses a value it cannot convert.
+fn flag(query: &Query, name: &str) -> Result<bool, Refusal> {
+    match typed(query, name) {
+        None => Ok(false),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+        Some(raw) => Err(not_valid(name, raw)),
+    }
+}
+
+/// A `type: integer, format: int32` query parameter (absent: `None`); a value that is not an int32 is refused.
+fn int32_param(query: &Query, name: &str) -> Result<Option<i32>, Refusal> {
+    match typed(query, name) {
+        None => Ok(None),
+        Some(raw) => raw.parse().map(Some).map_err(|_| not_valid(name, raw)),
+    }
+}
+
+/// ASP.NET's wording for a query value its model binding cannot convert.
+fn not_valid(name: &str, raw: &str) -> Refusal {
+    invalid_one(
+        name,
+        format!("The value '{raw}' is not valid for {}.", upper_first(name)),
+        Some(raw.into()),
+    )
 }
 
 /// Parses a JSON body into a generated type; a failure is a 400 envelope naming `root`.
 fn body<T: serde::de::DeserializeOwned>(bytes: &[u8], root: &str) -> Result<T, Refusal> {
-    serde_json::from_slice(bytes).map_err(|e| {
+    from_json_strict(bytes).map_err(|e| {
         invalid_one(
             root,
             format!("The request body could not be read as {root}: {e}"),
@@ -425,7 +453,7 @@ async fn get_products(RawQuery(q): RawQuery) -> Answer {
     ship_to_country(&query)?;
     let currency = currency_param(&query)?;
     let products = Catalog::get()
-        .visible_products(flag(&query, "all"))
+        .visible_products(flag(&query, "all")?)
         .map(|p| p.to_generated(currency))
         .collect();
     Ok(json(
@@ -442,20 +470,16 @@ async fn get_product_variants(RawQuery(q): RawQuery) -> Answer {
     ship_to_country(&query)?;
     let currency = currency_param(&query)?;
     let catalog = Catalog::get();
-    let all = flag(&query, "all");
-    let products: Vec<&CatalogProduct> = match query
-        .get_ci("productId")
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-    {
+    let all = flag(&query, "all")?;
+    let products: Vec<&CatalogProduct> = match int32_param(&query, "productId")? {
         None => catalog.visible_products(all).collect(),
-        Some(raw) => match raw.parse::<i32>().ok().and_then(|id| catalog.product(id)) {
+        Some(id) => match catalog.product(id) {
             Some(product) => vec![product],
             None => {
                 return Err(invalid_one(
                     "productId",
-                    format!("Product '{raw}' does not exist."),
-                    Some(raw.into()),
+                    format!("Product '{id}' does not exist."),
+                    Some(id.to_string().into()),
                 ));
             }
         },
@@ -499,10 +523,11 @@ struct ShipLine<'c> {
 fn shipping_usd(lines: &[ShipLine<'_>]) -> Decimal {
     let mut boxes: BTreeMap<(i32, i32), (i32, ShipOffer<'_>)> = BTreeMap::new();
     for line in lines {
-        boxes
+        let entry = boxes
             .entry((line.product.id, line.offer.id))
-            .or_insert((0, line.offer))
-            .0 += line.units;
+            .or_insert((0, line.offer));
+        // Saturating: quantities are int32 in the spec, and two large lines must not overflow the box.
+        entry.0 = entry.0.saturating_add(line.units);
     }
     boxes
         .values()
@@ -548,7 +573,7 @@ async fn get_shipping_prices(RawQuery(q): RawQuery, bytes: Bytes) -> Answer {
             Some((product, variant)) => match groups.iter_mut().find(|g| g.0.id == product.id) {
                 Some(group) => {
                     group.1.push(variant.sku.into());
-                    group.2 += item.quantity;
+                    group.2 = group.2.saturating_add(item.quantity);
                 }
                 None => groups.push((product, vec![variant.sku.into()], item.quantity)),
             },
@@ -831,7 +856,7 @@ async fn submit_order(State(state): GState, RawQuery(q): RawQuery, bytes: Bytes)
     if !errors.is_empty() {
         return Err(invalid(errors));
     }
-    let order: t::Order = match serde_json::from_value(raw) {
+    let order: t::Order = match from_value_strict(&raw) {
         Ok(order) => order,
         Err(e) => {
             return Err(invalid_one(
@@ -1104,7 +1129,7 @@ fn matches_text(order: &t::OrderDetails, needle: &str) -> bool {
 }
 
 fn date_param(query: &Query, name: &str) -> Result<Option<NaiveDate>, Refusal> {
-    match query.get_ci(name).map(str::trim).filter(|v| !v.is_empty()) {
+    match typed(query, name) {
         None => Ok(None),
         Some(raw) => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
             .map(Some)
@@ -1118,17 +1143,17 @@ fn date_param(query: &Query, name: &str) -> Result<Option<NaiveDate>, Refusal> {
     }
 }
 
+/// A positive `int32` query parameter (pages start at 1, a page holds at least one order).
 fn positive_param(query: &Query, name: &str, default: usize) -> Result<usize, Refusal> {
-    match query.get_ci(name).map(str::trim).filter(|v| !v.is_empty()) {
+    match int32_param(query, name)? {
         None => Ok(default),
-        Some(raw) => match raw.parse::<usize>() {
-            Ok(n) if n >= 1 => Ok(n),
-            _ => Err(invalid_one(
+        Some(n) => usize::try_from(n).ok().filter(|&n| n >= 1).ok_or_else(|| {
+            invalid_one(
                 name,
                 format!("'{}' must be greater than '0'.", upper_first(name)),
-                Some(raw.into()),
-            )),
-        },
+                Some(n.into()),
+            )
+        }),
     }
 }
 
@@ -1138,6 +1163,8 @@ async fn search_orders(State(state): GState, RawQuery(q): RawQuery) -> Answer {
     let end = date_param(&query, "endDate")?;
     let page_size = positive_param(&query, "pageSize", DEFAULT_PAGE_SIZE)?;
     let page = positive_param(&query, "page", 1)?;
+    // Checked for its type only: the sandbox records no partner ids (nor user ids) to filter on.
+    int32_param(&query, "partnerId")?;
     let text = |name| query.get_ci(name).map(str::trim).filter(|v| !v.is_empty());
     let (generic, last_name, email, postal_code) = (
         text("genericValues"),

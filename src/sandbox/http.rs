@@ -8,7 +8,13 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use base64::Engine as _;
-use serde::Serialize;
+use serde::{
+    Serialize,
+    de::{
+        self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor,
+    },
+};
+use serde_json::Value;
 
 /// An error answer on its way out of a handler: boxed so that the `Result`s carrying it stay small, and
 /// convertible from any response so that helpers can refuse a request with `?`.
@@ -99,6 +105,253 @@ impl Query {
     }
 }
 
+/// Reads a JSON request body into a generated type, refusing `null` where the type has an optional field.
+///
+/// The generated types map an optional property to `Option<T>`, and serde reads a JSON `null` there as `None`.
+/// No request schema of the three specs is `nullable`, so a `null` is a value of the wrong type: the field must
+/// be left out instead. Unknown properties are still ignored, whatever their value (the schemas do not forbid
+/// additional properties). The error names the path of the offending field (`Items[0].Images[1].SpaceId`).
+pub(crate) fn from_json_strict<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
+    let value: Value = serde_json::from_slice(bytes)?;
+    from_value_strict(&value)
+}
+
+/// [`from_json_strict`] for a body already parsed into a [`Value`].
+pub(crate) fn from_value_strict<T: DeserializeOwned>(
+    value: &Value,
+) -> Result<T, serde_json::Error> {
+    T::deserialize(NoNull {
+        value,
+        path: String::new(),
+    })
+}
+
+/// A [`Value`] deserializer that fails on `null` for `Option` fields and passes that rule on to nested values.
+/// Scalars, enums and anything it does not recognise are left to `&Value`'s own deserializer.
+struct NoNull<'de> {
+    value: &'de Value,
+    path: String,
+}
+
+impl<'de> NoNull<'de> {
+    fn child(&self, segment: impl std::fmt::Display, is_index: bool) -> String {
+        match (is_index, self.path.is_empty()) {
+            (true, _) => format!("{}[{segment}]", self.path),
+            (false, true) => segment.to_string(),
+            (false, false) => format!("{}.{segment}", self.path),
+        }
+    }
+
+    fn seq<V: Visitor<'de>>(
+        self,
+        items: &'de [Value],
+        visitor: V,
+    ) -> Result<V::Value, serde_json::Error> {
+        let mut access = NoNullSeq {
+            items: items.iter().enumerate(),
+            parent: &self,
+        };
+        let out = visitor.visit_seq(&mut access)?;
+        match access.items.len() {
+            0 => Ok(out),
+            n => Err(de::Error::invalid_length(
+                items.len() - n,
+                &"fewer elements",
+            )),
+        }
+    }
+
+    fn map<V: Visitor<'de>>(
+        self,
+        object: &'de serde_json::Map<String, Value>,
+        visitor: V,
+    ) -> Result<V::Value, serde_json::Error> {
+        visitor.visit_map(NoNullMap {
+            entries: object.iter(),
+            pending: None,
+            parent: &self,
+        })
+    }
+}
+
+macro_rules! delegate {
+    ($($method:ident)*) => {
+        $(fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
+            self.value.$method(visitor)
+        })*
+    };
+}
+
+impl<'de> de::Deserializer<'de> for NoNull<'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        match self.value {
+            Value::Array(items) => self.seq(items, visitor),
+            Value::Object(object) => self.map(object, visitor),
+            other => other.deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        match self.value {
+            Value::Null => Err(de::Error::custom(format_args!(
+                "`{}` is null: leave an optional field out rather than sending null",
+                if self.path.is_empty() {
+                    "body"
+                } else {
+                    &self.path
+                }
+            ))),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        match self.value {
+            Value::Array(items) => self.seq(items, visitor),
+            other => other.deserialize_seq(visitor),
+        }
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        match self.value {
+            Value::Object(object) => self.map(object, visitor),
+            other => other.deserialize_map(visitor),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        match self.value {
+            Value::Object(object) => self.map(object, visitor),
+            // serde would read a struct from an array of its fields in order; a JSON body never means that.
+            Value::Array(_) => Err(de::Error::invalid_type(de::Unexpected::Seq, &"an object")),
+            other => other.deserialize_struct(name, fields, visitor),
+        }
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.value.deserialize_enum(name, variants, visitor)
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.value.deserialize_unit_struct(name, visitor)
+    }
+
+    delegate! {
+        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_i128
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_u128 deserialize_f32
+        deserialize_f64 deserialize_char deserialize_str deserialize_string deserialize_bytes
+        deserialize_byte_buf deserialize_unit deserialize_identifier deserialize_ignored_any
+    }
+}
+
+struct NoNullSeq<'a, 'de> {
+    items: std::iter::Enumerate<std::slice::Iter<'de, Value>>,
+    parent: &'a NoNull<'de>,
+}
+
+impl<'de> SeqAccess<'de> for NoNullSeq<'_, 'de> {
+    type Error = serde_json::Error;
+
+    fn next_element_seed<S: DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<Option<S::Value>, Self::Error> {
+        self.items
+            .next()
+            .map(|(i, value)| {
+                seed.deserialize(NoNull {
+                    value,
+                    path: self.parent.child(i, true),
+                })
+            })
+            .transpose()
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+}
+
+struct NoNullMap<'a, 'de> {
+    entries: serde_json::map::Iter<'de>,
+    pending: Option<(&'de String, &'de Value)>,
+    parent: &'a NoNull<'de>,
+}
+
+impl<'de> MapAccess<'de> for NoNullMap<'_, 'de> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        let Some((key, value)) = self.entries.next() else {
+            return Ok(None);
+        };
+        self.pending = Some((key, value));
+        seed.deserialize(key.as_str().into_deserializer()).map(Some)
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<S::Value, Self::Error> {
+        let (key, value) = self
+            .pending
+            .take()
+            .ok_or_else(|| de::Error::custom("a map value was asked for before its key"))?;
+        seed.deserialize(NoNull {
+            value,
+            path: self.parent.child(key, false),
+        })
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.entries.len())
+    }
+}
+
 /// The user and password of an `Authorization: Basic` header.
 pub(crate) fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
@@ -173,6 +426,42 @@ mod tests {
             HeaderValue::from_static("Bearer tok123"),
         );
         assert_eq!(bearer_token(&headers), Some("tok123"));
+    }
+
+    #[test]
+    fn strict_bodies_refuse_null_only_for_known_optional_fields() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Item {
+            #[serde(rename = "SKU")]
+            _sku: String,
+            #[serde(rename = "Index")]
+            index: Option<i32>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        struct Body {
+            #[serde(rename = "Items")]
+            items: Vec<Item>,
+            #[serde(rename = "Note", default)]
+            note: Option<String>,
+        }
+        let ok: Body =
+            from_json_strict(br#"{"Items": [{"SKU": "A", "Index": 2}], "Unknown": null}"#).unwrap();
+        assert_eq!((ok.items[0].index, ok.note), (Some(2), None));
+        let nested =
+            from_json_strict::<Body>(br#"{"Items": [{"SKU": "A"}, {"SKU": "B", "Index": null}]}"#)
+                .unwrap_err()
+                .to_string();
+        assert!(nested.contains("`Items[1].Index` is null"), "{nested}");
+        let top = from_json_strict::<Body>(br#"{"Items": [], "Note": null}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(top.contains("`Note` is null"), "{top}");
+        assert!(
+            from_json_strict::<Body>(br#"[[], "x"]"#).is_err(),
+            "a struct is an object"
+        );
+        // Values of the wrong type are refused as before.
+        assert!(from_json_strict::<Body>(br#"{"Items": [{"SKU": 5}]}"#).is_err());
     }
 
     #[test]

@@ -26,7 +26,7 @@ use rust_decimal::Decimal;
 
 use super::{
     Faults,
-    http::{Answer, Refusal, basic_credentials, json, lock, text},
+    http::{Answer, Refusal, basic_credentials, from_json_strict, json, lock, text},
     server::{Api, Server},
 };
 use crate::rewix::generated::types as t;
@@ -274,7 +274,7 @@ fn parse<T: serde::de::DeserializeOwned>(headers: &HeaderMap, bytes: &[u8]) -> R
             "The sandbox accepts JSON bodies only (Content-Type: application/json)",
         ));
     }
-    serde_json::from_slice(bytes).map_err(|e| malformed(format!("Invalid request body: {e}")))
+    from_json_strict(bytes).map_err(|e| malformed(format!("Invalid request body: {e}")))
 }
 
 /// A decimal string field (`"quantity": "10"`), as the document's JSON example sends numbers.
@@ -470,7 +470,9 @@ async fn send_dropshipping_order(State(state): RState, headers: HeaderMap, body:
         // what was already added in the reservation (the order is not created).
         let mut wanted: BTreeMap<i64, i32> = BTreeMap::new();
         for &(stock_id, quantity) in &order.items {
-            *wanted.entry(stock_id).or_default() += quantity;
+            let total = wanted.entry(stock_id).or_default();
+            // Saturating: quantities are sent as free-form numbers; two huge lines must not overflow.
+            *total = total.saturating_add(quantity);
             let Some(level) = inner.stock.get_mut(&stock_id) else {
                 return Err(text(
                     StatusCode::NOT_FOUND,
