@@ -97,7 +97,9 @@ impl ErrorKind {
             409 => ErrorKind::Duplicate,
             429 => ErrorKind::RateLimited,
             500..=599 => ErrorKind::Server,
-            _ => ErrorKind::Validation,
+            400..=499 => ErrorKind::Validation,
+            // Not an error status at all: an answer the client did not expect.
+            _ => ErrorKind::Decode,
         }
     }
 }

@@ -68,7 +68,17 @@ pub(crate) fn scrub(text: &[u8], secrets: &[Secret]) -> Vec<u8> {
             .replace('+', "%2B")
             .replace('/', "%2F")
             .replace('=', "%3D");
-        for needle in [raw, encoded.as_str(), percent.as_str()] {
+        // As it appears inside a JSON string (escaped quotes and backslashes, or `\/` for `/`).
+        let json = serde_json::to_string(raw).unwrap_or_default();
+        let json = json.trim_matches('"');
+        let json_slash = json.replace('/', "\\/");
+        for needle in [
+            raw,
+            encoded.as_str(),
+            percent.as_str(),
+            json,
+            json_slash.as_str(),
+        ] {
             out = replace_all(&out, needle.as_bytes(), b"[REDACTED]");
         }
     }
@@ -105,6 +115,17 @@ mod tests {
         assert_eq!(
             scrubbed,
             r#"{"AttemptedValue":"[REDACTED]","url":"?k=[REDACTED]"}"#
+        );
+    }
+
+    #[test]
+    fn scrub_replaces_json_escaped_forms() {
+        let body = br#"{"Message":"bad key ab+c\/d=e","Quote":"x\"y\\z"}"#;
+        let secrets = [Secret::new("ab+c/d=e"), Secret::new(r#"x"y\z"#)];
+        let scrubbed = String::from_utf8(scrub(body, &secrets)).unwrap();
+        assert_eq!(
+            scrubbed,
+            r#"{"Message":"bad key [REDACTED]","Quote":"[REDACTED]"}"#
         );
     }
 }

@@ -558,3 +558,54 @@ async fn the_billing_key_never_appears_in_debug_output_or_traces() {
         assert!(!logs.text().contains(personal), "{personal} in traces");
     }
 }
+
+#[tokio::test]
+async fn an_unlisted_success_status_is_neither_a_refusal_nor_resent() {
+    // Gooten answering 201 (the spec lists 200): the order exists, so it must not look refused.
+    let server = ScriptedServer::start(|request| match request.method.as_str() {
+        "POST" => Reply::json(201, json!({"Id": "safe-201", "HadError": false})),
+        _ => Reply::json(200, order_details("safe-201", "WEB-201")),
+    })
+    .await;
+    let client = client(server.url("/api"));
+    let without_source = client.submit_order(order(None)).await.unwrap_err();
+    assert_eq!(without_source.kind(), ErrorKind::Decode);
+    assert!(without_source.outcome_unknown(), "the order may exist");
+    assert_eq!(without_source.status().map(|s| s.as_u16()), Some(201));
+    assert!(without_source.body().is_some_and(|b| b.starts_with(b"{")));
+    let with_source = client.submit_order(order(Some("WEB-201"))).await.unwrap();
+    assert_eq!(
+        (with_source.id.as_str(), with_source.outcome),
+        ("safe-201", SubmitOutcome::AlreadyExisted)
+    );
+    let posts = server
+        .recorded()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(posts, 2, "one POST per submission, none resent");
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    let server = ScriptedServer::start(|_| Reply::Respond {
+        status: 307,
+        headers: vec![(
+            "Location".into(),
+            "http://collector.example.com/steal".into(),
+        )],
+        body: String::new(),
+    })
+    .await;
+    let err = client(server.url("/api"))
+        .submit_order(order(None))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert!(err.outcome_unknown());
+    assert_eq!(
+        server.recorded().len(),
+        1,
+        "the body (and its billing key) went nowhere else"
+    );
+}

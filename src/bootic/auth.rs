@@ -82,11 +82,18 @@ impl Auth for BooticAuth {
         })
     }
 
-    fn renew<'a>(&'a self) -> BoxFuture<'a, bool> {
+    fn renew<'a>(&'a self, refused: &'a reqwest::Request) -> BoxFuture<'a, bool> {
         Box::pin(async move {
             match &self.source {
                 TokenSource::Static(_) => false,
-                TokenSource::ClientCredentials(manager) => manager.renew().await,
+                TokenSource::ClientCredentials(manager) => {
+                    let sent = refused
+                        .headers()
+                        .get(http::header::AUTHORIZATION)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.strip_prefix("Bearer "));
+                    manager.renew(sent).await
+                }
             }
         })
     }
@@ -143,9 +150,6 @@ pub(super) struct TokenManager {
 #[derive(Default)]
 struct State {
     current: Option<Cached>,
-    /// Incremented on every token stored: a renewal that waited for another one sees the change and does not
-    /// fetch again.
-    generation: u64,
     issued: VecDeque<Secret>,
 }
 
@@ -242,12 +246,17 @@ impl TokenManager {
         Ok(token)
     }
 
-    /// After a 401: drops the refused token and fetches a new one, unless a renewal finished while this call
-    /// waited for its turn.
-    async fn renew(&self) -> bool {
-        let seen = self.state().generation;
+    /// After a 401 to a request sent with `refused`: drops that token and fetches a new one, unless the cached
+    /// token is already another one (renewed since that request was sent), so N requests refused together
+    /// cause one token request, not N.
+    async fn renew(&self, refused: Option<&str>) -> bool {
         let _flight = self.refresh.lock().await;
-        if self.state().generation != seen {
+        let replaced = {
+            let state = self.state();
+            let current = state.current.as_ref().map(|c| c.token.expose());
+            current.is_some() && current != refused
+        };
+        if replaced {
             return self.fresh().is_some();
         }
         self.state().current = None;
@@ -267,11 +276,12 @@ impl TokenManager {
         let refresh_at = issued.lifetime.map(|lifetime| {
             // Renew `refresh_skew` before expiry, but never sooner than half-way through a short lifetime, so a
             // token living less than the skew is still used.
+            // An absurd `expires_in` must not overflow `Instant`: a year is plenty for any real token.
+            let lifetime = lifetime.min(Duration::from_secs(365 * 24 * 3600));
             let skew = self.refresh_skew.min(lifetime / 2);
             Instant::now() + lifetime - skew
         });
         let mut state = self.state();
-        state.generation += 1;
         state.issued.push_front(issued.token.clone());
         state.issued.truncate(REMEMBERED_TOKENS);
         state.current = Some(Cached {

@@ -2,7 +2,7 @@
 //! `{"Message": "...Invalid recipeId..."}` for a bad recipe id.
 
 use http::{HeaderMap, StatusCode};
-use serde::Deserialize;
+use serde_json::Value;
 
 use crate::{
     error::{ErrorKind, FieldError},
@@ -11,34 +11,47 @@ use crate::{
 
 pub(super) struct GootenDialect;
 
-/// The error envelope (`components/schemas/Error`), read leniently: the classification must not depend on
-/// every field being well formed.
-#[derive(Deserialize, Default)]
-#[serde(default)]
+/// The error envelope (`components/schemas/Error`), read field by field from a JSON value: one mistyped
+/// field (a numeric reference code, a `null` in `Errors`) must not hide `HadError: true`.
+#[derive(Default)]
 struct Envelope {
-    #[serde(rename = "HadError")]
     had_error: Option<bool>,
-    #[serde(rename = "ErrorReferenceCode")]
     reference_code: Option<String>,
-    #[serde(rename = "Errors")]
     errors: Option<Vec<EnvelopeError>>,
-    #[serde(rename = "Message")]
     message: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
 struct EnvelopeError {
-    #[serde(rename = "PropertyName")]
     property: Option<String>,
-    #[serde(rename = "ErrorMessage")]
     message: Option<String>,
-    #[serde(rename = "AttemptedValue")]
-    attempted: Option<serde_json::Value>,
+    attempted: Option<Value>,
 }
 
 fn parse(body: &[u8]) -> Option<Envelope> {
-    serde_json::from_slice(body).ok()
+    let value: Value = serde_json::from_slice(body).ok()?;
+    let object = value.as_object()?;
+    let text = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    let errors = object.get("Errors").and_then(Value::as_array).map(|items| {
+        items
+            .iter()
+            .filter_map(Value::as_object)
+            .map(|e| EnvelopeError {
+                property: e.get("PropertyName").and_then(text),
+                message: e.get("ErrorMessage").and_then(text),
+                attempted: e.get("AttemptedValue").cloned(),
+            })
+            .collect()
+    });
+    Some(Envelope {
+        had_error: object.get("HadError").and_then(Value::as_bool),
+        reference_code: object.get("ErrorReferenceCode").and_then(text),
+        errors,
+        message: object.get("Message").and_then(text),
+    })
 }
 
 impl Dialect for GootenDialect {
@@ -143,6 +156,15 @@ mod tests {
         assert_eq!(classify(400, body), Some(ErrorKind::Validation));
         assert_eq!(classify(200, r#"{"HadError":false,"Id":"1"}"#), None);
         assert_eq!(classify(200, r#"{"Id":"1"}"#), None);
+    }
+
+    #[test]
+    fn a_mistyped_envelope_still_says_had_error() {
+        let body = r#"{"HadError":true,"ErrorReferenceCode":12345,"Errors":[null,{"PropertyName":"id","ErrorMessage":7}]}"#;
+        assert_eq!(classify(200, body), Some(ErrorKind::Validation));
+        let d = GootenDialect.details(StatusCode::OK, body.as_bytes());
+        assert_eq!(d.reference_code.as_deref(), Some("12345"));
+        assert_eq!(d.field_errors.len(), 1);
     }
 
     #[test]

@@ -92,20 +92,22 @@ impl Client {
                 .execute()
                 .await
             {
-                Ok(response) => {
-                    let id = response.id.filter(|id| !id.is_empty()).ok_or_else(|| {
-                        Error::new(ErrorKind::Decode)
-                            .with_provider(crate::Provider::Gooten)
-                            .with_operation("submitOrder")
-                            .with_message("Gooten accepted the order but returned no Id")
-                    })?;
-                    return Ok(SubmittedOrder {
-                        id,
-                        source_id,
-                        outcome: SubmitOutcome::Created,
-                        attempts: attempt,
-                    });
-                }
+                Ok(response) => match response.id.filter(|id| !id.is_empty()) {
+                    Some(id) => {
+                        return Ok(SubmittedOrder {
+                            id,
+                            source_id,
+                            outcome: SubmitOutcome::Created,
+                            attempts: attempt,
+                        });
+                    }
+                    // Accepted, but without the Id: the order exists; find it rather than send it again.
+                    None => Error::new(ErrorKind::Decode)
+                        .with_provider(crate::Provider::Gooten)
+                        .with_operation("submitOrder")
+                        .with_message("Gooten accepted the order but returned no Id")
+                        .with_outcome_unknown(true),
+                },
                 Err(error) => error,
             };
             let may_exist = error.outcome_unknown();
@@ -117,7 +119,11 @@ impl Client {
                 (Some(source_id), _) if may_exist => {
                     tracing::warn!(attempt, kind = %error.kind(), "submission outcome unknown; looking the order up by SourceId");
                     match runtime::persist(&self.retry, || self.get_order(source_id)).await {
-                        Ok(existing) => return Ok(self.existing(existing, source_id, attempt)),
+                        Ok(existing) => {
+                            return self
+                                .existing(existing, source_id, attempt)
+                                .ok_or_else(|| error.with_attempts(attempt));
+                        }
                         Err(lookup) if lookup.kind() == ErrorKind::NotFound => {}
                         // Cannot tell whether it exists: do not risk a second order.
                         Err(_) => return Err(error.with_attempts(attempt)),
@@ -145,24 +151,36 @@ impl Client {
         duplicate: Error,
     ) -> Result<SubmittedOrder> {
         match runtime::persist(&self.retry, || self.get_order(source_id)).await {
-            Ok(existing) => Ok(self.existing(existing, source_id, attempt)),
+            Ok(existing) => self
+                .existing(existing, source_id, attempt)
+                .ok_or_else(|| duplicate.with_attempts(attempt)),
             Err(_) => Err(duplicate.with_attempts(attempt)),
         }
     }
 
+    /// The order a SourceId lookup found, if the answer really is that order (an Id, and our SourceId when
+    /// the answer names one); `None` means the lookup cannot be trusted to say the order exists.
     fn existing(
         &self,
         order: types::OrderDetails,
         source_id: &str,
         attempts: u32,
-    ) -> SubmittedOrder {
+    ) -> Option<SubmittedOrder> {
+        let id = order.id.filter(|id| !id.is_empty())?;
+        if order
+            .source_id
+            .as_deref()
+            .is_some_and(|found| found != source_id)
+        {
+            return None;
+        }
         tracing::info!(attempts, "order already existed; not submitted again");
-        SubmittedOrder {
-            id: order.id.unwrap_or_default(),
+        Some(SubmittedOrder {
+            id,
             source_id: Some(source_id.to_string()),
             outcome: SubmitOutcome::AlreadyExisted,
             attempts,
-        }
+        })
     }
 
     /// Gets an order by its Safe Id or by the SourceId it was submitted with.

@@ -247,7 +247,23 @@ impl Client {
                     _ => Err(error.with_outcome_unknown(true).with_attempts(attempt)),
                 };
             }
-            if error.outcome_unknown() {
+            let may_exist = error.outcome_unknown();
+            // Refused before anything was applied and not worth repeating (a validation error, say).
+            if !may_exist && !error.is_retryable() {
+                return Err(error.with_attempts(attempt));
+            }
+            // Out of attempts: without a lookup, say what is known (the error says whether it may exist).
+            if !may_exist && attempt >= max_attempts {
+                return Err(error.with_attempts(attempt));
+            }
+            let Some(delay) = self.retry.delay(attempt + 1, error.retry_after()) else {
+                return Err(error.with_attempts(attempt));
+            };
+            // Rewix does not refuse a second order with the same key, so the lookup is the only guard. Wait
+            // before it (the backoff a resend waits anyway), so that an order still being stored when its answer
+            // was lost has time to show up.
+            tokio::time::sleep(delay).await;
+            if may_exist {
                 tracing::warn!(
                     attempt,
                     kind = %error.kind(),
@@ -256,23 +272,15 @@ impl Client {
                 match runtime::persist(&self.retry, || self.find_order(order.key())).await {
                     Ok(Some(found)) => return Ok(SentOrder::existing(order, found, attempt)),
                     // Not stored: sending again cannot make a second order.
-                    Ok(None) => {}
+                    Ok(None) if attempt < max_attempts => {}
+                    Ok(None) => return Err(error.with_attempts(attempt)),
                     // Cannot tell whether it exists: do not risk a second order.
                     Err(lookup) => {
                         tracing::warn!(kind = %lookup.kind(), "order lookup failed; not sending again");
                         return Err(error.with_attempts(attempt));
                     }
                 }
-            } else if !error.is_retryable() {
-                return Err(error.with_attempts(attempt));
             }
-            if attempt >= max_attempts {
-                return Err(error.with_attempts(attempt));
-            }
-            let Some(delay) = self.retry.delay(attempt + 1, error.retry_after()) else {
-                return Err(error.with_attempts(attempt));
-            };
-            tokio::time::sleep(delay).await;
         }
     }
 

@@ -51,9 +51,10 @@ pub(crate) trait Auth: Send + Sync + 'static {
         operation: &'a OperationMeta,
     ) -> BoxFuture<'a, Result<()>>;
 
-    /// Called after a 401 answer: renew the credentials if possible, and say whether the request should be
-    /// repeated once with the new ones.
-    fn renew<'a>(&'a self) -> BoxFuture<'a, bool> {
+    /// Called after a 401 answer to `refused` (the request as it was sent): renew the credentials if possible
+    /// (unless they changed since `refused` was sent), and say whether the request should be repeated once.
+    fn renew<'a>(&'a self, refused: &'a reqwest::Request) -> BoxFuture<'a, bool> {
+        let _ = refused;
         Box::pin(async { false })
     }
 
@@ -99,6 +100,9 @@ impl Options {
         let _ = rustls::crypto::ring::default_provider().install_default();
         reqwest::Client::builder()
             .connect_timeout(self.timeouts.connect())
+            // No redirects: a 307/308 would re-send an order body (with Gooten's billing key) to wherever it
+            // points, plain HTTP included, and a 301/302 would turn an order POST into a GET.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("fulfillment-apis/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| {
@@ -308,7 +312,7 @@ impl Runtime {
                         && answer.status == StatusCode::UNAUTHORIZED
                         && !renewed
                         && let Some(mut again) = spare.take()
-                        && self.shared.auth.renew().await
+                        && self.shared.auth.renew(&again).await
                     {
                         renewed = true;
                         if self.shared.auth.apply(&mut again, op).await.is_ok() {
@@ -387,15 +391,13 @@ impl Runtime {
         kind: Option<ErrorKind>,
         retry_after: Option<std::time::Duration>,
     ) -> reqwest::Response {
-        let scrubbed = if kind.is_some() {
-            Some(Bytes::from(scrub(&answer.body, &self.secrets())))
-        } else {
-            None
-        };
+        // Kept for every answer (a cheap reference-counted clone): even a success status the spec does not
+        // list, or a 2xx body that does not decode, must come back to the caller. Scrubbed when it becomes
+        // part of an error.
         record(|r| {
             r.status = Some(answer.status);
             r.error_kind = kind;
-            r.body = scrubbed;
+            r.body = Some(answer.body.clone());
             r.retry_after = retry_after;
         });
         let status = match kind {
@@ -470,30 +472,62 @@ impl Runtime {
                 .with_operation(operation)
                 .with_attempts(rec.attempts);
         }
+        let secrets = self.secrets();
         let from_answer = |kind: ErrorKind, status: StatusCode, body: Bytes| {
+            let body = Bytes::from(scrub(&body, &secrets));
             let details = self.shared.dialect.details(status, &body);
             let mut err = base(kind)
                 .with_status(status)
                 .with_reference_code(details.reference_code)
-                .with_field_errors(redact_fields(details.field_errors, &self.secrets()))
+                .with_field_errors(redact_fields(details.field_errors, &secrets))
                 .with_retry_after(rec.retry_after)
                 .with_body(body)
                 // A 5xx (or 408) answer to a non-idempotent request: the provider may have applied it.
+                // A 5xx, 408 or an answer that is not an error but not expected either (a redirect) to a
+                // non-idempotent request: the provider may have applied it.
                 .with_outcome_unknown(
-                    !op.idempotent && matches!(kind, ErrorKind::Server | ErrorKind::Timeout),
+                    !op.idempotent
+                        && matches!(
+                            kind,
+                            ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Decode
+                        ),
                 );
             if let Some(message) = details.message {
                 err = err.with_message(message);
             }
             err
         };
+        // An answer that is not an error but not what the spec promises either (an unlisted success status, a
+        // redirect, a 2xx body that does not decode): for a non-idempotent request the provider may well have
+        // applied it, so say so rather than let a caller resend.
+        let unexpected = |status: StatusCode, body: Bytes, detail: String| {
+            base(ErrorKind::Decode)
+                .with_status(status)
+                .with_message(
+                    String::from_utf8_lossy(&scrub(detail.as_bytes(), &secrets)).into_owned(),
+                )
+                .with_body(Bytes::from(scrub(&body, &secrets)))
+                .with_outcome_unknown(!op.idempotent)
+        };
         match error {
             P::ErrorResponse(_) | P::UnexpectedResponse(_) if rec.status.is_some() => {
                 let status = rec.status.expect("checked");
-                let kind = rec
-                    .error_kind
-                    .unwrap_or_else(|| ErrorKind::from_status(status));
-                from_answer(kind, status, rec.body.unwrap_or_default())
+                let body = rec.body.unwrap_or_default();
+                match rec.error_kind {
+                    Some(kind) => from_answer(kind, status, body),
+                    None if status.is_client_error() || status.is_server_error() => {
+                        from_answer(ErrorKind::from_status(status), status, body)
+                    }
+                    None => unexpected(
+                        status,
+                        body,
+                        format!(
+                            "HTTP {} is not an answer the {} spec documents for {operation}",
+                            status.as_u16(),
+                            self.shared.provider
+                        ),
+                    ),
+                }
             }
             P::ErrorResponse(value) => {
                 base(ErrorKind::from_status(value.status())).with_status(value.status())
@@ -506,14 +540,15 @@ impl Runtime {
                 match rec.error_kind {
                     // An error answer whose body is not the documented error shape: still that error.
                     Some(kind) => from_answer(kind, status, rec.body.unwrap_or(bytes)),
-                    None => base(ErrorKind::Decode)
-                        .with_status(status)
-                        .with_message(format!(
+                    // The serde error is kept as text only (scrubbed): it may quote a value of the body.
+                    None => unexpected(
+                        status,
+                        bytes,
+                        format!(
                             "the answer does not match the {} spec: {source}",
                             self.shared.provider
-                        ))
-                        .with_body(Bytes::from(scrub(&bytes, &self.secrets())))
-                        .with_source(source),
+                        ),
+                    ),
                 }
             }
             P::CommunicationError(source) | P::ResponseBodyError(source) => {
