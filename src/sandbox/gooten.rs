@@ -29,7 +29,7 @@ use serde_json::Value;
 
 use super::{
     Faults,
-    gooten_catalog::{Catalog, CatalogProduct, CurrencyInfo, Method, ShipOffer},
+    gooten_catalog::{Catalog, CatalogProduct, CatalogVariant, CurrencyInfo, Method, ShipOffer},
     http::{Answer, Query, Refusal, from_json_strict, from_value_strict, json, lock, uuid_like},
     server::{Api, Server},
 };
@@ -602,6 +602,33 @@ async fn get_shipping_prices(RawQuery(q): RawQuery, bytes: Bytes) -> Answer {
     ))
 }
 
+/// Checks one cart or order line (`property` is its path, e.g. `Order.Items[0]`): a positive quantity and a
+/// SKU of the catalog, with Gooten's messages. Returns the SKU's product and variant when it exists.
+fn catalog_item<'c>(
+    catalog: &'c Catalog,
+    property: &str,
+    sku: &str,
+    quantity: i32,
+    errors: &mut Vec<t::ValidationFailure>,
+) -> Option<(&'c CatalogProduct, &'c CatalogVariant)> {
+    if quantity < 1 {
+        errors.push(failure(
+            &format!("{property}.Quantity"),
+            "'Quantity' must be greater than '0'.",
+            Some(quantity.into()),
+        ));
+    }
+    let found = catalog.variant(sku);
+    if found.is_none() {
+        errors.push(failure(
+            &format!("{property}.SKU"),
+            format!("'{sku}' is not a valid SKU."),
+            Some(sku.into()),
+        ));
+    }
+    found
+}
+
 /// Resolves an item's shipping: the ship option by id, or the one of the ship type, or standard.
 fn resolve_offer<'c>(
     product: &'c CatalogProduct,
@@ -667,19 +694,9 @@ async fn get_price_estimate(RawQuery(q): RawQuery, bytes: Bytes) -> Answer {
     let mut lines = Vec::new();
     for (i, item) in request.items.iter().enumerate() {
         let property = format!("Items[{i}]");
-        if item.quantity < 1 {
-            errors.push(failure(
-                &format!("{property}.Quantity"),
-                "'Quantity' must be greater than '0'.",
-                Some(item.quantity.into()),
-            ));
-        }
-        let Some((product, variant)) = catalog.variant(&item.sku) else {
-            errors.push(failure(
-                &format!("{property}.SKU"),
-                format!("'{}' is not a valid SKU.", item.sku),
-                Some(item.sku.clone().into()),
-            ));
+        let Some((product, variant)) =
+            catalog_item(catalog, &property, &item.sku, item.quantity, &mut errors)
+        else {
             continue;
         };
         items_usd += variant.price_usd * Decimal::from(item.quantity.max(0));
@@ -937,19 +954,9 @@ impl Inner {
         let mut items = Vec::new();
         for (i, item) in order.items.iter().enumerate() {
             let property = format!("Order.Items[{i}]");
-            if item.quantity < 1 {
-                errors.push(failure(
-                    &format!("{property}.Quantity"),
-                    "'Quantity' must be greater than '0'.",
-                    Some(item.quantity.into()),
-                ));
-            }
-            let Some((product, variant)) = catalog.variant(&item.sku) else {
-                errors.push(failure(
-                    &format!("{property}.SKU"),
-                    format!("'{}' is not a valid SKU.", item.sku),
-                    Some(item.sku.clone().into()),
-                ));
+            let Some((product, variant)) =
+                catalog_item(catalog, &property, &item.sku, item.quantity, &mut errors)
+            else {
                 continue;
             };
             if item.ship_type.is_none() && item.ship_carrier_method_id.is_none() {
