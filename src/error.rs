@@ -60,8 +60,13 @@ pub enum ErrorKind {
     Timeout,
     /// The connection failed or was dropped.
     Transport,
-    /// An answer arrived but is not what the API documents; the raw body is kept.
+    /// An answer arrived but is not what the API documents (or came from a redirect target); the raw body is
+    /// kept when it was read.
     Decode,
+    /// The answer's body is larger than the client's limit
+    /// (`with_max_response_bytes`, default [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES));
+    /// it was not read.
+    ResponseTooLarge,
     /// The request could not be built from the given input (nothing was sent).
     InvalidRequest,
     /// The client is misconfigured (for example a plain-`http://` URL to a non-loopback host).
@@ -82,6 +87,7 @@ impl ErrorKind {
             ErrorKind::Timeout => "timed out",
             ErrorKind::Transport => "transport error",
             ErrorKind::Decode => "unexpected response",
+            ErrorKind::ResponseTooLarge => "response too large",
             ErrorKind::InvalidRequest => "invalid request",
             ErrorKind::Configuration => "invalid configuration",
         }

@@ -15,7 +15,7 @@ mod secret;
 
 pub use error::{Error, ErrorKind, FieldError, Provider, Result};
 pub use open_enum::OpenEnum;
-pub use runtime::{Execute, RetryPolicy, Runtime, Timeouts};
+pub use runtime::{DEFAULT_MAX_RESPONSE_BYTES, Execute, RetryPolicy, Runtime, Timeouts};
 pub use secret::Secret;
 
 #[cfg(feature = "gooten")]

@@ -22,7 +22,10 @@ use url::{Origin, Url};
 use crate::{
     Provider, RetryPolicy, Secret,
     error::{Error, ErrorKind, Result},
-    runtime::{Auth, BoxFuture, OperationMeta},
+    runtime::{
+        Auth, BoxFuture, OperationMeta,
+        transport::{self, Failure},
+    },
     secret::scrub,
 };
 
@@ -127,6 +130,7 @@ pub(super) struct TokenConfig {
     pub refresh_skew: Duration,
     pub attempt_timeout: Duration,
     pub retry: RetryPolicy,
+    pub max_response_bytes: usize,
 }
 
 /// Fetches, caches and renews the client-credentials token.
@@ -143,6 +147,7 @@ pub(super) struct TokenManager {
     refresh_skew: Duration,
     attempt_timeout: Duration,
     retry: RetryPolicy,
+    max_response_bytes: usize,
     state: Mutex<State>,
     refresh: tokio::sync::Mutex<()>,
 }
@@ -198,6 +203,7 @@ impl TokenManager {
             refresh_skew: config.refresh_skew,
             attempt_timeout: config.attempt_timeout,
             retry: config.retry,
+            max_response_bytes: config.max_response_bytes,
             state: Mutex::new(State::default()),
             refresh: tokio::sync::Mutex::new(()),
         })
@@ -351,19 +357,27 @@ impl TokenManager {
                 .with_message("no answer from the Bootic token endpoint")
                 .with_source(e.without_url())
         };
-        let response = self
+        let request = self
             .http
             .post(self.token_url.clone())
             .header(AUTHORIZATION, self.basic.clone())
             .header(ACCEPT, "application/json")
             .form(&[("grant_type", "client_credentials"), ("scope", SCOPE)])
             .timeout(self.attempt_timeout)
-            .send()
-            .await
+            .build()
             .map_err(no_answer)?;
-        let status = response.status();
+        // The same guarded read as every API call: size-limited, and never the answer of a redirect target.
+        let answer = match transport::send(&self.http, request, self.max_response_bytes).await {
+            Ok(answer) => answer,
+            Err(Failure::Transport(e)) => return Err(no_answer(e)),
+            Err(Failure::Refused(refused)) => {
+                return Err(refused
+                    .with_provider(Provider::Bootic)
+                    .with_operation(TOKEN_OPERATION));
+            }
+        };
+        let (status, body) = (answer.status, answer.body);
         tracing::Span::current().record("status", status.as_u16());
-        let body = response.bytes().await.map_err(no_answer)?;
         if status.is_success() {
             parse_issued(&body).ok_or_else(|| {
                 token_error(ErrorKind::Decode)

@@ -5,7 +5,7 @@ use std::{fmt, time::Duration};
 use url::Url;
 
 use crate::{
-    Provider, RetryPolicy, Secret, Timeouts, base_url,
+    Provider, RetryPolicy, Secret, base_url,
     error::{Error, Result},
     runtime::{Options, Runtime},
 };
@@ -24,7 +24,7 @@ pub const DEFAULT_TOKEN_URL: &str = "https://auth.bootic.net/oauth/token";
 pub const DEFAULT_TOKEN_REFRESH_SKEW: Duration = Duration::from_secs(60);
 
 /// Where the client sends requests.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Environment {
     /// `https://api.bootic.net/v1`, the only documented host.
@@ -86,18 +86,27 @@ impl Credentials {
     }
 }
 
+impl fmt::Debug for Environment {
+    /// The base URL, with any user info redacted.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        base_url::fmt_environment(f, self.base_url())
+    }
+}
+
 /// Builds a [`Client`]; see [`Client::builder`].
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ClientBuilder {
     credentials: Credentials,
     environment: Environment,
-    token_url: String,
+    token_url: base_url::UrlText,
     token_refresh_skew: Duration,
     options: Options,
 }
 
 impl ClientBuilder {
+    crate::runtime::client_options!();
+
     /// Production (the default) or a custom API root.
     pub fn with_environment(mut self, environment: Environment) -> Self {
         self.environment = environment;
@@ -106,7 +115,7 @@ impl ClientBuilder {
     /// The OAuth2 token endpoint (default [`DEFAULT_TOKEN_URL`]); HTTPS, or plain HTTP to a loopback host.
     /// Used with [`Credentials::ClientCredentials`] only.
     pub fn with_token_url(mut self, url: impl Into<String>) -> Self {
-        self.token_url = url.into();
+        self.token_url = base_url::UrlText(url.into());
         self
     }
     /// How long before its expiry a fetched token is replaced (default [`DEFAULT_TOKEN_REFRESH_SKEW`]), so a
@@ -114,21 +123,6 @@ impl ClientBuilder {
     /// skew is replaced half-way through its life.
     pub fn with_token_refresh_skew(mut self, skew: Duration) -> Self {
         self.token_refresh_skew = skew;
-        self
-    }
-    /// How failed idempotent requests (and token requests) are retried (default: [`RetryPolicy::default`]).
-    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
-        self.options.retry = retry;
-        self
-    }
-    /// Connect and per-attempt timeouts (default: [`Timeouts::default`]); they apply to token requests too.
-    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.options.timeouts = timeouts;
-        self
-    }
-    /// Sends requests with the caller's `reqwest::Client` (its own connect timeout and TLS settings apply).
-    pub fn with_http_client(mut self, client: reqwest::Client) -> Self {
-        self.options.http = Some(client);
         self
     }
 
@@ -157,7 +151,7 @@ impl ClientBuilder {
                 if client_secret.is_empty() {
                     return Err(configuration("the Bootic client secret is empty"));
                 }
-                let token_url = base_url::parse(&self.token_url)?;
+                let token_url = base_url::parse(&self.token_url.0)?;
                 let manager = TokenManager::new(TokenConfig {
                     http,
                     token_url: token_url.clone(),
@@ -166,6 +160,7 @@ impl ClientBuilder {
                     refresh_skew: self.token_refresh_skew,
                     attempt_timeout: options.timeouts.attempt(),
                     retry: options.retry.clone(),
+                    max_response_bytes: options.max_response_bytes,
                 })?;
                 let secrets = manager.static_secrets();
                 (
@@ -192,6 +187,7 @@ impl ClientBuilder {
         };
         let runtime = Runtime::new(
             Provider::Bootic,
+            &base,
             OPERATIONS,
             options.clone(),
             auth,
@@ -239,7 +235,7 @@ impl Client {
         ClientBuilder {
             credentials,
             environment: Environment::Production,
-            token_url: DEFAULT_TOKEN_URL.to_string(),
+            token_url: base_url::UrlText(DEFAULT_TOKEN_URL.to_string()),
             token_refresh_skew: DEFAULT_TOKEN_REFRESH_SKEW,
             options: Options::default(),
         }

@@ -14,7 +14,7 @@ const BILLING_KEY_SCHEME: &str = "partnerBillingKey";
 const SUBMIT_ORDER: &str = "submitOrder";
 
 pub(super) struct GootenAuth {
-    pub recipe_id: String,
+    pub recipe_id: Secret,
     pub billing_key: Option<Secret>,
 }
 
@@ -36,7 +36,7 @@ impl Auth for GootenAuth {
                 // query_pairs_mut URL-encodes, as the documents ask for the billing key.
                 let mut query = request.url_mut().query_pairs_mut();
                 if op.security.contains(&RECIPE_ID_SCHEME) {
-                    query.append_pair(RECIPE_ID_SCHEME, &self.recipe_id);
+                    query.append_pair(RECIPE_ID_SCHEME, self.recipe_id.expose());
                 }
                 if let (true, Some(key)) = (needs_key, &self.billing_key) {
                     query.append_pair(BILLING_KEY_SCHEME, key.expose());

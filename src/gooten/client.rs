@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::{
-    Provider, RetryPolicy, Secret, Timeouts, base_url,
+    Provider, RetryPolicy, Secret, base_url,
     error::Result,
     runtime::{Options, Runtime},
 };
@@ -11,7 +11,7 @@ use crate::{
 use super::{auth::GootenAuth, dialect::GootenDialect, generated, operations::OPERATIONS};
 
 /// Where the client sends requests.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Environment {
     /// `https://api.print.io/api`: live recipe ids and billing keys; orders are made and charged.
@@ -33,17 +33,26 @@ impl Environment {
     }
 }
 
+impl fmt::Debug for Environment {
+    /// The base URL, with any user info redacted.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        base_url::fmt_environment(f, self.base_url())
+    }
+}
+
 /// Builds a [`Client`]; see [`Client::builder`].
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ClientBuilder {
-    recipe_id: String,
+    recipe_id: Secret,
     billing_key: Option<Secret>,
     environment: Environment,
     options: Options,
 }
 
 impl ClientBuilder {
+    crate::runtime::client_options!();
+
     /// The partner billing key: needed to submit orders on credit, search orders and set order status.
     pub fn with_billing_key(mut self, key: impl Into<Secret>) -> Self {
         self.billing_key = Some(key.into());
@@ -54,28 +63,13 @@ impl ClientBuilder {
         self.environment = environment;
         self
     }
-    /// How failed idempotent requests are retried (default: [`RetryPolicy::default`]).
-    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
-        self.options.retry = retry;
-        self
-    }
-    /// Connect and per-attempt timeouts (default: [`Timeouts::default`]).
-    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.options.timeouts = timeouts;
-        self
-    }
-    /// Sends requests with the caller's `reqwest::Client` (its own connect timeout and TLS settings apply).
-    pub fn with_http_client(mut self, client: reqwest::Client) -> Self {
-        self.options.http = Some(client);
-        self
-    }
 
     /// Checks the configuration and builds the client.
     ///
     /// Fails with [`ErrorKind::Configuration`](crate::ErrorKind::Configuration) for an empty recipe id, an
     /// empty billing key, or a base URL that is not HTTPS (plain HTTP is allowed to loopback hosts only).
     pub fn build(self) -> Result<Client> {
-        if self.recipe_id.trim().is_empty() {
+        if self.recipe_id.expose().trim().is_empty() {
             return Err(crate::Error::configuration("the Gooten recipe id is empty"));
         }
         if self.billing_key.as_ref().is_some_and(Secret::is_empty) {
@@ -84,13 +78,17 @@ impl ClientBuilder {
             ));
         }
         let base = base_url::parse(self.environment.base_url())?;
-        let secrets = self.billing_key.iter().cloned().collect();
+        // The recipe id authenticates every call, so it is scrubbed from error bodies like the billing key.
+        let secrets = std::iter::once(self.recipe_id.clone())
+            .chain(self.billing_key.iter().cloned())
+            .collect();
         let auth = GootenAuth {
             recipe_id: self.recipe_id.clone(),
             billing_key: self.billing_key.clone(),
         };
         let runtime = Runtime::new(
             Provider::Gooten,
+            &base,
             OPERATIONS,
             self.options.clone(),
             auth,
@@ -131,8 +129,9 @@ pub struct Client {
 }
 
 impl Client {
-    /// Starts building a client for the recipe id shown in the Gooten Admin.
-    pub fn builder(recipe_id: impl Into<String>) -> ClientBuilder {
+    /// Starts building a client for the recipe id shown in the Gooten Admin. The recipe id authenticates
+    /// every call, so it is kept as a [`Secret`]: never in `Debug`, errors or logs.
+    pub fn builder(recipe_id: impl Into<Secret>) -> ClientBuilder {
         ClientBuilder {
             recipe_id: recipe_id.into(),
             billing_key: None,

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::{
-    Provider, RetryPolicy, Secret, Timeouts, base_url,
+    Provider, RetryPolicy, Secret, base_url,
     error::{Error, Result},
     runtime::{Options, Runtime},
 };
@@ -12,7 +12,7 @@ use super::{auth::RewixAuth, dialect::RewixDialect, generated, operations::OPERA
 
 /// Where the client sends requests. Every Rewix supplier runs its own host with the same paths; the named
 /// variants are Brandsdistribution's (the `servers` of `spec/rewix.yaml`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Environment {
     /// `https://www.brandsdistribution.com`: Brandsdistribution production; orders are real.
@@ -39,6 +39,13 @@ impl Environment {
     }
 }
 
+impl fmt::Debug for Environment {
+    /// The base URL, with any user info redacted.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        base_url::fmt_environment(f, self.base_url())
+    }
+}
+
 /// Builds a [`Client`]; see [`Client::builder`].
 #[derive(Clone, Debug)]
 #[must_use]
@@ -50,26 +57,11 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
+    crate::runtime::client_options!();
+
     /// Brandsdistribution production (the default), US, the sandbox, or another supplier's host.
     pub fn with_environment(mut self, environment: Environment) -> Self {
         self.environment = environment;
-        self
-    }
-    /// How failed requests are retried (default: [`RetryPolicy::default`]). Idempotent requests are retried
-    /// by the runtime; an order is sent again only by [`Client::send_order`], after checking that the
-    /// earlier attempt did not store it.
-    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
-        self.options.retry = retry;
-        self
-    }
-    /// Connect and per-attempt timeouts (default: [`Timeouts::default`]).
-    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.options.timeouts = timeouts;
-        self
-    }
-    /// Sends requests with the caller's `reqwest::Client` (its own connect timeout and TLS settings apply).
-    pub fn with_http_client(mut self, client: reqwest::Client) -> Self {
-        self.options.http = Some(client);
         self
     }
 
@@ -101,6 +93,7 @@ impl ClientBuilder {
         ];
         let runtime = Runtime::new(
             Provider::Rewix,
+            &base,
             OPERATIONS,
             self.options.clone(),
             auth,

@@ -9,7 +9,10 @@
 //! The per-call facts the error mapping needs (raw body, original status, attempts) travel from the hooks to
 //! [`Runtime::call`] in a task-local [`CallRecord`], because progenitor's error type cannot carry them.
 
+mod options;
+mod path_guard;
 mod retry;
+pub(crate) mod transport;
 
 use std::{cell::RefCell, fmt, future::Future, pin::Pin, sync::Arc, time::Instant};
 
@@ -18,12 +21,15 @@ use http::{HeaderMap, HeaderValue, StatusCode};
 use progenitor_client::{OperationInfo, ResponseValue};
 use tracing::{Instrument, field::Empty};
 
+pub(crate) use options::{Options, client_options};
 pub(crate) use retry::persist;
 pub use retry::{RetryPolicy, Timeouts};
+pub use transport::DEFAULT_MAX_RESPONSE_BYTES;
+use transport::{Answer, Failure};
 
 use crate::{
     error::{Error, ErrorKind, FieldError, Provider, Result},
-    secret::{Secret, scrub},
+    secret::{Secret, scrub, scrub_str},
 };
 
 /// A boxed future, for the object-safe [`Auth`] trait.
@@ -36,6 +42,9 @@ pub(crate) struct OperationMeta {
     pub id: &'static str,
     /// The generated method's name, which progenitor reports as `OperationInfo::operation_id`.
     pub method: &'static str,
+    /// The path template of the spec (`/shops/{shop_id}/orders/{code}`), which every request of the operation
+    /// must match (see `path_guard`).
+    pub path: &'static str,
     /// Safe to send twice: GET/HEAD/PUT/DELETE/OPTIONS, or a POST marked `x-idempotent: true` in the spec.
     pub idempotent: bool,
     /// The names of the security schemes the operation requires (first alternative of `security`).
@@ -81,36 +90,6 @@ pub(crate) struct ErrorDetails {
     pub field_errors: Vec<FieldError>,
 }
 
-/// Request options shared by every provider's client builder.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Options {
-    pub retry: RetryPolicy,
-    pub timeouts: Timeouts,
-    pub http: Option<reqwest::Client>,
-}
-
-impl Options {
-    /// The caller's HTTP client, or one built with the connect timeout, rustls and no OpenSSL.
-    pub fn http_client(&self) -> Result<reqwest::Client> {
-        if let Some(client) = &self.http {
-            return Ok(client.clone());
-        }
-        // reqwest is built without a default crypto provider (ring builds much faster than aws-lc-rs); this
-        // installs ring unless the application installed a provider of its own first.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        reqwest::Client::builder()
-            .connect_timeout(self.timeouts.connect())
-            // No redirects: a 307/308 would re-send an order body (with Gooten's billing key) to wherever it
-            // points, plain HTTP included, and a 301/302 would turn an order POST into a GET.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("fulfillment-apis/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| {
-                Error::configuration("cannot build the HTTP client").with_source(e.without_url())
-            })
-    }
-}
-
 /// The hand-written half of every generated client. Cheap to clone.
 #[derive(Clone)]
 pub struct Runtime {
@@ -119,6 +98,8 @@ pub struct Runtime {
 
 struct Shared {
     provider: Provider,
+    /// The path of the client's base URL (`/api`, `/v1`, or empty), which every request path starts with.
+    base_path: String,
     operations: &'static [OperationMeta],
     options: Options,
     http: reqwest::Client,
@@ -171,6 +152,7 @@ const REWRITTEN_ERROR_STATUS: StatusCode = StatusCode::BAD_REQUEST;
 impl Runtime {
     pub(crate) fn new(
         provider: Provider,
+        base: &url::Url,
         operations: &'static [OperationMeta],
         options: Options,
         auth: impl Auth,
@@ -181,6 +163,7 @@ impl Runtime {
         Ok(Runtime {
             shared: Arc::new(Shared {
                 provider,
+                base_path: base.path().trim_end_matches('/').to_string(),
                 operations,
                 options,
                 http,
@@ -217,8 +200,9 @@ impl Runtime {
             .unwrap_or_else(|| panic!("operation {id} is not in the {} spec", self.shared.provider))
     }
 
-    /// The `pre` hook: drops progenitor's `api-version` header (no provider documents it) and adds the
-    /// credentials the operation needs.
+    /// The `pre` hook: drops progenitor's `api-version` header (no provider documents it), refuses a request
+    /// whose path parameters would change the path the spec gives, and adds the credentials the operation
+    /// needs.
     pub(crate) async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
@@ -228,7 +212,14 @@ impl Runtime {
         let runtime = self.clone();
         record(move |r| r.runtime = Some(runtime));
         let op = self.operation(info.operation_id);
-        match self.shared.auth.apply(request, op).await {
+        let checked =
+            path_guard::check(&self.shared.base_path, op.path, request.url().path(), op.id);
+        // The path is checked first: a refused request must not even fetch a token.
+        let prepared = match checked {
+            Ok(()) => self.shared.auth.apply(request, op).await,
+            Err(refused) => Err(refused),
+        };
+        match prepared {
             Ok(()) => Ok(()),
             Err(err) => {
                 let text = err.to_string();
@@ -342,7 +333,11 @@ impl Runtime {
                     }
                     return Ok(self.finish(answer, kind, retry_after));
                 }
-                Err(error) => {
+                Err(Failure::Refused(failure)) => {
+                    tracing::warn!(attempt, elapsed_ms, error = %failure, "answer refused");
+                    return Ok(self.refuse(failure, op));
+                }
+                Err(Failure::Transport(error)) => {
                     tracing::debug!(
                         attempt,
                         elapsed_ms,
@@ -369,18 +364,27 @@ impl Runtime {
         }
     }
 
-    async fn send_once(&self, request: reqwest::Request) -> reqwest::Result<Answer> {
-        let response = self.shared.http.execute(request).await?;
-        let status = response.status();
-        let version = response.version();
-        let headers = response.headers().clone();
-        let body = response.bytes().await?;
-        Ok(Answer {
-            status,
-            version,
-            headers,
-            body,
-        })
+    async fn send_once(&self, request: reqwest::Request) -> Result<Answer, Failure> {
+        transport::send(
+            &self.shared.http,
+            request,
+            self.shared.options.max_response_bytes,
+        )
+        .await
+    }
+
+    /// Records an answer the runtime refused to use (too large, redirected) as the call's failure, and hands
+    /// progenitor a stand-in error answer so the generated code takes its error path; the error mapping then
+    /// returns the recorded failure.
+    fn refuse(&self, failure: Error, op: &'static OperationMeta) -> reqwest::Response {
+        // The server answered, so a non-idempotent request may have been applied.
+        let failure = failure.with_outcome_unknown(!op.idempotent);
+        record(|r| r.failure = Some(failure));
+        let response = http::Response::builder()
+            .status(StatusCode::BAD_GATEWAY)
+            .body(Bytes::new())
+            .expect("a static response");
+        reqwest::Response::from(response)
     }
 
     /// Records the answer for the error mapping and rebuilds a response for the generated code. A 2xx answer
@@ -467,9 +471,11 @@ impl Runtime {
                 .with_attempts(rec.attempts)
         };
         if let Some(failure) = rec.failure {
+            // A failure that names its own step (the Bootic token request) keeps that name.
+            let named = failure.operation().unwrap_or(operation);
             return failure
                 .with_provider(self.shared.provider)
-                .with_operation(operation)
+                .with_operation(named)
                 .with_attempts(rec.attempts);
         }
         let secrets = self.secrets();
@@ -493,7 +499,8 @@ impl Runtime {
                         ),
                 );
             if let Some(message) = details.message {
-                err = err.with_message(message);
+                // Decoded from the scrubbed body, and scrubbed again: nothing decoding can reveal gets out.
+                err = err.with_message(scrub_str(&message, &secrets));
             }
             err
         };
@@ -614,9 +621,12 @@ pub(crate) async fn execute<T, E>(
     }
 }
 
-/// Removes secrets from attempted values (a provider may echo a rejected billing key).
+/// Removes secrets from every decoded part of the field errors (a provider may echo a rejected billing key in
+/// the attempted value, the message or even the property path).
 fn redact_fields(mut fields: Vec<FieldError>, secrets: &[Secret]) -> Vec<FieldError> {
     for field in &mut fields {
+        field.path = scrub_str(&field.path, secrets);
+        field.message = scrub_str(&field.message, secrets);
         if let Some(value) = &field.attempted_value {
             let text = value.to_string();
             let cleaned = scrub(text.as_bytes(), secrets);
@@ -626,13 +636,6 @@ fn redact_fields(mut fields: Vec<FieldError>, secrets: &[Secret]) -> Vec<FieldEr
         }
     }
     fields
-}
-
-struct Answer {
-    status: StatusCode,
-    version: http::Version,
-    headers: HeaderMap,
-    body: Bytes,
 }
 
 /// Implements progenitor's `ClientHooks` for a generated client by forwarding to its [`Runtime`].
