@@ -30,6 +30,9 @@ pub mod bootic;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
+#[cfg(all(test, feature = "gooten", feature = "bootic", feature = "rewix"))]
+mod fuzz_tests;
+
 /// The README's examples compile as doctests, so they cannot rot.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -77,6 +77,7 @@ pub mod generated {
     crate::runtime::forward_client_hooks!(Client);
     const PROVIDER: crate::Provider = crate::Provider::Bootic;
     include!(concat!(env!("OUT_DIR"), "/bootic_execute.rs"));
+    include!(concat!(env!("OUT_DIR"), "/bootic_dispatch.rs"));
 }
 
 mod operations {

@@ -40,6 +40,7 @@ pub mod generated {
     crate::runtime::forward_client_hooks!(Client);
     const PROVIDER: crate::Provider = crate::Provider::Gooten;
     include!(concat!(env!("OUT_DIR"), "/gooten_execute.rs"));
+    include!(concat!(env!("OUT_DIR"), "/gooten_dispatch.rs"));
 }
 
 mod operations {

@@ -63,6 +63,7 @@ pub mod generated {
     crate::runtime::forward_client_hooks!(Client);
     const PROVIDER: crate::Provider = crate::Provider::Rewix;
     include!(concat!(env!("OUT_DIR"), "/rewix_execute.rs"));
+    include!(concat!(env!("OUT_DIR"), "/rewix_dispatch.rs"));
 }
 
 mod operations {

@@ -73,7 +73,7 @@ pub(crate) async fn read(mut response: reqwest::Response, limit: usize) -> Resul
             Error::new(ErrorKind::ResponseTooLarge)
                 .with_status(status)
                 .with_message(format!(
-                    "the answer body exceeds the limit of {limit} bytes and was not read (raise it with \
+                    "the answer body is larger than the limit of {limit} bytes, so it was not kept (raise it with \
                      with_max_response_bytes if the answer is legitimate)"
                 )),
         )

@@ -174,8 +174,22 @@ async fn read_request(stream: &mut BufReader<tokio::net::TcpStream>) -> Option<R
 pub struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
 
 impl CapturedLogs {
+    /// Everything captured, less the events of the in-process mock servers themselves (httpmock logs the
+    /// requests it receives, credentials included: that is the test server, not the client, speaking).
     pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+        let raw = String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned();
+        let mut kept = String::new();
+        let mut keep = true;
+        for line in raw.split_inclusive('\n') {
+            // An event starts with its timestamp; continuation lines of a multi-line event follow it.
+            if line.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+                keep = !line.contains(" httpmock::");
+            }
+            if keep {
+                kept.push_str(line);
+            }
+        }
+        kept
     }
     pub fn subscriber(&self) -> impl tracing::Subscriber + Send + Sync {
         let logs = self.clone();
