@@ -423,9 +423,9 @@ fn currency_code(code: Option<&str>, property: &str) -> Result<&'static Currency
     let catalog = Catalog::get();
     match code.map(str::trim).filter(|c| !c.is_empty()) {
         None => Ok(catalog.usd()),
-        Some(code) if code_format(property, code, 3).is_some() => {
-            Err(invalid(code_format(property, code, 3).into_iter().collect()))
-        }
+        Some(code) if code_format(property, code, 3).is_some() => Err(invalid(
+            code_format(property, code, 3).into_iter().collect(),
+        )),
         Some(code) => catalog.currency(code).ok_or_else(|| {
             invalid_one(
                 property,
@@ -476,12 +476,12 @@ fn body<T: serde::de::DeserializeOwned>(bytes: &[u8], root: &str) -> Result<T, R
     serde_json::from_slice(bytes)
         .and_then(|value| from_value_aspnet(&value))
         .map_err(|e| {
-        invalid_one(
-            root,
-            format!("The request body could not be read as {root}: {e}"),
-            None,
-        )
-    })
+            invalid_one(
+                root,
+                format!("The request body could not be read as {root}: {e}"),
+                None,
+            )
+        })
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -976,8 +976,15 @@ impl Inner {
         let catalog = Catalog::get();
         let mut errors = Vec::new();
         let pre_submit = order.is_pre_submit == Some(true);
-        // PayPal orders (IsPreSubmit) are paid later and need no billing key; every other order is on credit.
-        if !pre_submit {
+        // PayPal orders (IsPreSubmit) are paid later and Braintree orders carry their card data (the documents'
+        // Braintree fields; gooten-js, android and iOS core send them), so neither needs a billing key; every
+        // other order is on credit.
+        let braintree = order.payment.as_ref().is_some_and(|p| {
+            [&p.braintree_encrypted_cc_number, &p.braintree_payment_nonce]
+                .into_iter()
+                .any(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty()))
+        });
+        if !pre_submit && !braintree {
             let key = order
                 .payment
                 .as_ref()
