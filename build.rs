@@ -6,7 +6,10 @@
 //! - an operation offering several request media types keeps only `application/json`;
 //! - an operation whose request body is `multipart/form-data` is left out (the hand-written layer implements it);
 //! - a response offering several media types keeps only `application/json` when it has it;
-//! - `type: number, format: decimal` becomes `rust_decimal::Decimal` (never `f64`).
+//! - `type: number, format: decimal` becomes `rust_decimal::Decimal` (never `f64`);
+//! - validation keywords on strings and integers (`pattern`, `minLength`, `maxLength`, `minimum`, `maximum`) are
+//!   dropped, so `CountryCode` stays a `String` and `Quantity` an `i32` (typify would make validated newtypes and
+//!   `NonZeroU32`s); the sandbox and `cargo xtask check` enforce them instead.
 //!
 //! Output, per provider, in `OUT_DIR`: `<provider>.rs` (the client) and `<provider>_schemas.rs` (a table from
 //! component schema name to a serde round trip through its generated type, used by the example tests).
@@ -273,6 +276,28 @@ fn normalize(spec: &mut OpenAPI) {
         components.responses.values_mut().for_each(keep_only_json);
     }
     visit_schemas(spec, &mut canonical_decimal);
+    visit_schemas(spec, &mut drop_validation_keywords);
+}
+
+/// Drops the validation keywords of string and integer schemas, which typify turns into validated newtypes
+/// (`pattern`, `minLength`, `maxLength`) and `NonZero`/unsigned integers (`minimum`); the generated types stay
+/// plain `String`/`i32` and the constraint is checked by the sandbox and documented in the spec.
+fn drop_validation_keywords(schema: &mut Schema) {
+    match &mut schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) if string.enumeration.is_empty() => {
+            string.pattern = None;
+            string.min_length = None;
+            string.max_length = None;
+        }
+        SchemaKind::Type(Type::Integer(integer)) => {
+            integer.minimum = None;
+            integer.maximum = None;
+            integer.exclusive_minimum = false;
+            integer.exclusive_maximum = false;
+            integer.multiple_of = None;
+        }
+        _ => {}
+    }
 }
 
 /// A response offering JSON among other media types keeps only JSON (progenitor picks one shape per status).

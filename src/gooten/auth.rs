@@ -13,6 +13,11 @@ const BILLING_KEY_SCHEME: &str = "partnerBillingKey";
 /// The operation that takes the billing key in its body (`Payment.PartnerBillingKey`) instead of the query.
 const SUBMIT_ORDER: &str = "submitOrder";
 
+/// The operations whose spec `security` offers the billing key as an optional second alternative (partner
+/// pricing): the key is sent when the client has one, and the call works without it. The operation table only
+/// lists the first (required) alternative, so this list is kept here; a unit test compares it with the spec.
+const PARTNER_PRICING: &[&str] = &["getProductVariants", "getProducts", "getShippingPrices"];
+
 pub(super) struct GootenAuth {
     pub recipe_id: Secret,
     pub billing_key: Option<Secret>,
@@ -38,7 +43,8 @@ impl Auth for GootenAuth {
                 if op.security.contains(&RECIPE_ID_SCHEME) {
                     query.append_pair(RECIPE_ID_SCHEME, self.recipe_id.expose());
                 }
-                if let (true, Some(key)) = (needs_key, &self.billing_key) {
+                let wants_key = needs_key || PARTNER_PRICING.contains(&op.id);
+                if let (true, Some(key)) = (wants_key, &self.billing_key) {
                     query.append_pair(BILLING_KEY_SCHEME, key.expose());
                 }
             }
@@ -80,4 +86,36 @@ fn fill_body_billing_key(request: &mut reqwest::Request, key: &Secret) -> Result
         *request.body_mut() = Some(body.into());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PARTNER_PRICING;
+
+    /// The partner-pricing operations must stay those whose spec `security` has a later alternative with
+    /// `partnerBillingKey`.
+    #[test]
+    fn partner_pricing_operations_match_the_spec() {
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/spec/gooten.yaml"))
+                .unwrap();
+        let spec: serde_json::Value = serde_norway::from_str(&text).unwrap();
+        let mut theirs = Vec::new();
+        for item in spec["paths"].as_object().unwrap().values() {
+            for op in item.as_object().unwrap().values() {
+                let Some(alternatives) = op.get("security").and_then(|s| s.as_array()) else {
+                    continue;
+                };
+                if alternatives
+                    .iter()
+                    .skip(1)
+                    .any(|a| a.get("partnerBillingKey").is_some())
+                {
+                    theirs.push(op["operationId"].as_str().unwrap());
+                }
+            }
+        }
+        theirs.sort_unstable();
+        assert_eq!(theirs, PARTNER_PRICING);
+    }
 }

@@ -62,7 +62,18 @@ impl Client {
     /// println!("order {} ({:?})", submitted.id, submitted.outcome);
     /// # Ok(()) }
     /// ```
+    ///
+    /// An item with neither or both of `ShipType` and `ShipCarrierMethodId` is refused with
+    /// [`ErrorKind::InvalidRequest`] before anything is sent (the documents: "either one is required for each
+    /// item", never both).
     pub async fn submit_order(&self, mut order: types::Order) -> Result<SubmittedOrder> {
+        check_ship_choice(
+            "submitOrder",
+            order
+                .items
+                .iter()
+                .map(|i| (i.ship_type.is_some(), i.ship_carrier_method_id.is_some())),
+        )?;
         let source_id = order.source_id.clone().filter(|s| !s.trim().is_empty());
         if source_id.is_some() {
             order.is_partner_source_id_unique = Some(true);
@@ -183,6 +194,29 @@ impl Client {
         })
     }
 
+    /// Estimates the price of a potential order (items, shipping, tax, coupon savings). A partial address (only
+    /// `CountryCode`) and no `Payment` are fine, as real checkouts send them.
+    ///
+    /// An item with neither or both of `ShipType` and `ShipCarrierMethodId` is refused with
+    /// [`ErrorKind::InvalidRequest`] before anything is sent.
+    pub async fn get_price_estimate(
+        &self,
+        request: types::PriceEstimateRequest,
+    ) -> Result<types::PriceEstimateResponse> {
+        check_ship_choice(
+            "getPriceEstimate",
+            request
+                .items
+                .iter()
+                .map(|i| (i.ship_type.is_some(), i.ship_carrier_method_id.is_some())),
+        )?;
+        self.api()
+            .get_price_estimate()
+            .body(request)
+            .execute()
+            .await
+    }
+
     /// Gets an order by its Safe Id or by the SourceId it was submitted with.
     pub async fn get_order(&self, id: &str) -> Result<types::OrderDetails> {
         if id.trim().is_empty() {
@@ -190,5 +224,41 @@ impl Client {
                 .with_provider(crate::Provider::Gooten));
         }
         self.api().get_order().id(id).execute().await
+    }
+}
+
+/// Each item needs exactly one of `ShipType` and `ShipCarrierMethodId` (`(has_ship_type, has_method_id)` per item).
+fn check_ship_choice(
+    operation: &'static str,
+    items: impl Iterator<Item = (bool, bool)>,
+) -> Result<()> {
+    for (i, choice) in items.enumerate() {
+        let problem = match choice {
+            (true, false) | (false, true) => continue,
+            (false, false) => "has neither ShipType nor ShipCarrierMethodId (one is required)",
+            (true, true) => "has both ShipType and ShipCarrierMethodId (give only one)",
+        };
+        return Err(Error::invalid_request(format!("item {i} {problem}"))
+            .with_provider(crate::Provider::Gooten)
+            .with_operation(operation));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exactly_one_shipping_choice_per_item() {
+        assert!(
+            check_ship_choice("submitOrder", [(true, false), (false, true)].into_iter()).is_ok()
+        );
+        for bad in [(false, false), (true, true)] {
+            let error = check_ship_choice("getPriceEstimate", [(true, false), bad].into_iter())
+                .unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+            assert!(error.to_string().contains("item 1"), "{error}");
+        }
     }
 }

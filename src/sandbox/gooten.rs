@@ -30,7 +30,7 @@ use serde_json::Value;
 use super::{
     Faults,
     gooten_catalog::{Catalog, CatalogProduct, CatalogVariant, CurrencyInfo, Method, ShipOffer},
-    http::{Answer, Query, Refusal, from_json_strict, from_value_strict, json, lock, uuid_like},
+    http::{Answer, Query, Refusal, from_value_aspnet, json, lock, uuid_like},
     server::{Api, Server},
 };
 use crate::gooten::generated::types as t;
@@ -178,7 +178,14 @@ struct StoredOrder {
     details: t::OrderDetails,
     created: DateTime<Utc>,
     pre_submit: bool,
+    /// Each item's images, which `getOrder` adds to the answer with `withImages=true`.
+    images: Vec<Vec<t::OrderDetailsImage>>,
 }
+
+/// The first GootenId (numeric order id) and OrderItemId the sandbox hands out; real ones look alike (529627,
+/// 1066980 on Gooten's artwork page).
+const FIRST_GOOTEN_ID: i64 = 520_001;
+const FIRST_ORDER_ITEM_ID: i64 = 1_060_001;
 
 /// The router of every Gooten path, under `/api`.
 pub(crate) fn router(state: Arc<GootenState>) -> Router {
@@ -371,15 +378,41 @@ fn upper_first(name: &str) -> String {
 
 fn ship_to_country(query: &Query) -> Result<&str, Refusal> {
     let country = required(query, "countryCode")?;
-    if Catalog::get().ships_to(country) {
-        Ok(country)
-    } else {
-        Err(invalid_one(
-            "countryCode",
-            format!("'{country}' is not a country Gooten ships to."),
-            Some(country.into()),
-        ))
+    match country_failure("countryCode", country) {
+        None => Ok(country),
+        Some(failure) => Err(invalid(vec![failure])),
     }
+}
+
+/// The spec's `pattern` of a country code (`^[A-Za-z]{2}$`) or a currency code (`^[A-Za-z]{3}$`), with the
+/// wording of Gooten's validator (FluentValidation's exact-length message).
+fn code_format(property: &str, code: &str, len: usize) -> Option<t::ValidationFailure> {
+    if code.len() == len && code.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let name = property.rsplit('.').next().unwrap_or(property);
+    Some(failure(
+        property,
+        format!(
+            "'{}' must be {len} letters in length. You entered {} characters.",
+            display_name(&upper_first(name)),
+            code.chars().count()
+        ),
+        Some(code.into()),
+    ))
+}
+
+/// A ship-to country: two letters (the spec's pattern), and one Gooten ships to.
+fn country_failure(property: &str, country: &str) -> Option<t::ValidationFailure> {
+    code_format(property, country, 2).or_else(|| {
+        (!Catalog::get().ships_to(country)).then(|| {
+            failure(
+                property,
+                format!("'{country}' is not a country Gooten ships to."),
+                Some(country.into()),
+            )
+        })
+    })
 }
 
 fn currency_param(query: &Query) -> Result<&'static CurrencyInfo, Refusal> {
@@ -390,6 +423,9 @@ fn currency_code(code: Option<&str>, property: &str) -> Result<&'static Currency
     let catalog = Catalog::get();
     match code.map(str::trim).filter(|c| !c.is_empty()) {
         None => Ok(catalog.usd()),
+        Some(code) if code_format(property, code, 3).is_some() => Err(invalid(
+            code_format(property, code, 3).into_iter().collect(),
+        )),
         Some(code) => catalog.currency(code).ok_or_else(|| {
             invalid_one(
                 property,
@@ -434,15 +470,18 @@ fn not_valid(name: &str, raw: &str) -> Refusal {
     )
 }
 
-/// Parses a JSON body into a generated type; a failure is a 400 envelope naming `root`.
+/// Parses a JSON body into a generated type as the real service (ASP.NET) binds it: property names and enum
+/// values in any case, numbers and booleans also as strings; a failure is a 400 envelope naming `root`.
 fn body<T: serde::de::DeserializeOwned>(bytes: &[u8], root: &str) -> Result<T, Refusal> {
-    from_json_strict(bytes).map_err(|e| {
-        invalid_one(
-            root,
-            format!("The request body could not be read as {root}: {e}"),
-            None,
-        )
-    })
+    serde_json::from_slice(bytes)
+        .and_then(|value| from_value_aspnet(&value))
+        .map_err(|e| {
+            invalid_one(
+                root,
+                format!("The request body could not be read as {root}: {e}"),
+                None,
+            )
+        })
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -541,16 +580,7 @@ async fn get_shipping_prices(RawQuery(q): RawQuery, bytes: Bytes) -> Answer {
     let catalog = Catalog::get();
     let currency = currency_code(request.currency_code.as_deref(), "CurrencyCode")?;
     let mut errors = Vec::new();
-    if !catalog.ships_to(&request.ship_to_country) {
-        errors.push(failure(
-            "ShipToCountry",
-            format!(
-                "'{}' is not a country Gooten ships to.",
-                request.ship_to_country
-            ),
-            Some(request.ship_to_country.clone().into()),
-        ));
-    }
+    errors.extend(country_failure("ShipToCountry", &request.ship_to_country));
     if request.items.is_empty() {
         errors.push(failure("Items", empty_message("Items"), None));
     }
@@ -680,16 +710,14 @@ async fn get_price_estimate(RawQuery(q): RawQuery, bytes: Bytes) -> Answer {
     authorize(q, "getPriceEstimate")?;
     let request: t::PriceEstimateRequest = body(&bytes, "PriceEstimateRequest")?;
     let catalog = Catalog::get();
-    let currency = currency_code(Some(&request.payment.currency_code), "Payment.CurrencyCode")?;
+    // Real clients leave Payment out (gooten-js tests): the estimate is then in USD.
+    let currency = currency_code(
+        request.payment.as_ref().map(|p| p.currency_code.as_str()),
+        "Payment.CurrencyCode",
+    )?;
     let country = request.ship_to_address.country_code.as_str();
     let mut errors = Vec::new();
-    if !catalog.ships_to(country) {
-        errors.push(failure(
-            "ShipToAddress.CountryCode",
-            format!("'{country}' is not a country Gooten ships to."),
-            Some(country.into()),
-        ));
-    }
+    errors.extend(country_failure("ShipToAddress.CountryCode", country));
     let mut items_usd = Decimal::ZERO;
     let mut lines = Vec::new();
     for (i, item) in request.items.iter().enumerate() {
@@ -725,11 +753,16 @@ async fn get_price_estimate(RawQuery(q): RawQuery, bytes: Bytes) -> Answer {
         .coupon_code
         .as_deref()
         .filter(|c| c.eq_ignore_ascii_case(COUPON_50_OFF));
-    let savings_usd = if coupon.is_some() {
+    let listed = request
+        .coupon_codes
+        .iter()
+        .any(|c| c.trim().eq_ignore_ascii_case(COUPON_50_OFF));
+    let savings_usd = if coupon.is_some() || listed {
         (items_usd / Decimal::TWO).round_dp(2)
     } else {
         Decimal::ZERO
     };
+    let coupons = coupon_applications(&request.coupon_codes, currency, savings_usd);
     let response = t::PriceEstimateResponse {
         items: Some(currency.price(items_usd)),
         shipping: Some(currency.price(shipping_usd(&lines))),
@@ -737,12 +770,42 @@ async fn get_price_estimate(RawQuery(q): RawQuery, bytes: Bytes) -> Answer {
         coupon_savings: coupon.map(|_| currency.price(savings_usd)),
         coupon_type: coupon.map(|_| "PercentOff".into()),
         coupon_used: coupon.map(|_| COUPON_50_OFF.into()),
-        had_coupon_apply: Some(coupon.is_some()),
+        had_coupon_apply: Some(coupon.is_some() || listed),
         dollars_off: coupon.map(|_| savings_usd),
         percent_off: coupon.map(|_| Decimal::from(50)),
         had_error: Some(false),
+        coupons,
+        coupon_info: None,
     };
     Ok(json(StatusCode::OK, &response))
+}
+
+/// One `Coupons[]` entry per non-empty code of `CouponCodes`, shaped like the recorded answer (gooten-js README):
+/// the sandbox's one coupon (`50OFF`) applies, any other code does not.
+fn coupon_applications(
+    codes: &[String],
+    currency: &CurrencyInfo,
+    savings_usd: Decimal,
+) -> Vec<t::CouponApplication> {
+    codes
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .map(|code| {
+            let applies = code.eq_ignore_ascii_case(COUPON_50_OFF);
+            t::CouponApplication {
+                coupon_savings: applies.then(|| currency.price(savings_usd)),
+                coupon_info: applies.then(|| t::CouponInfo {
+                    coupon_code: Some(COUPON_50_OFF.into()),
+                    coupon_type: Some("PercentOff".into()),
+                    percent_off: Some(Decimal::from(50)),
+                    is_coupon_single_use: Some(false),
+                    ..Default::default()
+                }),
+                had_coupon_apply: Some(applies),
+            }
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -763,8 +826,17 @@ const SHIP_TO_REQUIRED: &[&str] = &[
     "Email",
 ];
 const BILLING_REQUIRED: &[&str] = &["FirstName", "LastName", "PostalCode", "CountryCode"];
-const ITEM_REQUIRED: &[&str] = &["SKU", "Quantity", "Images"];
+const ITEM_REQUIRED: &[&str] = &["SKU", "Quantity"];
 const IMAGE_REQUIRED: &[&str] = &["Url"];
+
+/// A property of a JSON object, its name matched ignoring ASCII case (the server binds names that way).
+fn get_ci<'v>(object: &'v Value, name: &str) -> Option<&'v Value> {
+    object
+        .as_object()?
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v)
+}
 
 fn is_blank(value: Option<&Value>) -> bool {
     match value {
@@ -779,7 +851,7 @@ fn is_blank(value: Option<&Value>) -> bool {
 fn missing_fields(order: &Value) -> Vec<t::ValidationFailure> {
     fn check(object: &Value, path: &str, required: &[&str], out: &mut Vec<t::ValidationFailure>) {
         for name in required {
-            let value = object.get(name);
+            let value = get_ci(object, name);
             if is_blank(value) {
                 let attempted = value
                     .cloned()
@@ -799,17 +871,17 @@ fn missing_fields(order: &Value) -> Vec<t::ValidationFailure> {
         return out;
     }
     check(order, "Order", ORDER_REQUIRED, &mut out);
-    if let Some(address) = order.get("ShipToAddress").filter(|v| v.is_object()) {
+    if let Some(address) = get_ci(order, "ShipToAddress").filter(|v| v.is_object()) {
         check(address, "Order.ShipToAddress", SHIP_TO_REQUIRED, &mut out);
     }
-    if let Some(address) = order.get("BillingAddress").filter(|v| v.is_object()) {
+    if let Some(address) = get_ci(order, "BillingAddress").filter(|v| v.is_object()) {
         check(address, "Order.BillingAddress", BILLING_REQUIRED, &mut out);
     }
-    if let Some(Value::Array(items)) = order.get("Items") {
+    if let Some(Value::Array(items)) = get_ci(order, "Items") {
         for (i, item) in items.iter().enumerate() {
             let path = format!("Order.Items[{i}]");
             check(item, &path, ITEM_REQUIRED, &mut out);
-            if let Some(Value::Array(images)) = item.get("Images") {
+            if let Some(Value::Array(images)) = get_ci(item, "Images") {
                 for (j, image) in images.iter().enumerate() {
                     check(
                         image,
@@ -873,7 +945,7 @@ async fn submit_order(State(state): GState, RawQuery(q): RawQuery, bytes: Bytes)
     if !errors.is_empty() {
         return Err(invalid(errors));
     }
-    let order: t::Order = match from_value_strict(&raw) {
+    let order: t::Order = match from_value_aspnet(&raw) {
         Ok(order) => order,
         Err(e) => {
             return Err(invalid_one(
@@ -904,8 +976,15 @@ impl Inner {
         let catalog = Catalog::get();
         let mut errors = Vec::new();
         let pre_submit = order.is_pre_submit == Some(true);
-        // PayPal orders (IsPreSubmit) are paid later and need no billing key; every other order is on credit.
-        if !pre_submit {
+        // PayPal orders (IsPreSubmit) are paid later and Braintree orders carry their card data (the documents'
+        // Braintree fields; gooten-js, android and iOS core send them), so neither needs a billing key; every
+        // other order is on credit.
+        let braintree = order.payment.as_ref().is_some_and(|p| {
+            [&p.braintree_encrypted_cc_number, &p.braintree_payment_nonce]
+                .into_iter()
+                .any(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty()))
+        });
+        if !pre_submit && !braintree {
             let key = order
                 .payment
                 .as_ref()
@@ -943,13 +1022,12 @@ impl Inner {
             None => catalog.usd(),
         };
         let country = order.ship_to_address.country_code.as_str();
-        if !catalog.ships_to(country) {
-            errors.push(failure(
-                "Order.ShipToAddress.CountryCode",
-                format!("'{country}' is not a country Gooten ships to."),
-                Some(country.into()),
-            ));
-        }
+        errors.extend(country_failure("Order.ShipToAddress.CountryCode", country));
+        errors.extend(code_format(
+            "Order.BillingAddress.CountryCode",
+            &order.billing_address.country_code,
+            2,
+        ));
         let mut lines = Vec::new();
         let mut items = Vec::new();
         for (i, item) in order.items.iter().enumerate() {
@@ -1006,8 +1084,10 @@ impl Inner {
 
         let coupon = order
             .coupon_code
-            .as_deref()
-            .filter(|c| c.eq_ignore_ascii_case(COUPON_50_OFF));
+            .iter()
+            .chain(&order.coupon_codes)
+            .map(|c| c.trim())
+            .find(|c| c.eq_ignore_ascii_case(COUPON_50_OFF));
         let status = if pre_submit {
             t::OrderItemStatus::PrePayment
         } else if order.is_in_test_mode == Some(true) {
@@ -1017,6 +1097,25 @@ impl Inner {
         };
         let mut total = Decimal::ZERO;
         let mut discount = Decimal::ZERO;
+        let first_item_id = FIRST_ORDER_ITEM_ID
+            + self
+                .orders
+                .iter()
+                .map(|o| o.details.items.len() as i64)
+                .sum::<i64>();
+        let images = items
+            .iter()
+            .map(|(_, _, item)| {
+                item.images
+                    .iter()
+                    .map(|image| t::OrderDetailsImage {
+                        source_url: Some(image.url.clone()),
+                        space_id: image.space_id.clone(),
+                        thumbnail_url: image.thumbnail_url.clone(),
+                    })
+                    .collect()
+            })
+            .collect();
         let details_items = items
             .into_iter()
             .map(|(product, variant, item)| {
@@ -1042,12 +1141,18 @@ impl Inner {
                     ..Default::default()
                 }
             })
+            .enumerate()
+            .map(|(i, mut item)| {
+                item.order_item_id = Some(first_item_id + i as i64);
+                item
+            })
             .collect();
         let uuid = uuid_like(&mut self.rng);
         let id = format!("{}-{uuid}", self.orders.len() + 1);
         let last_group = uuid.rsplit('-').next().unwrap_or(&uuid);
         let details = t::OrderDetails {
             id: Some(id.clone()),
+            gooten_id: Some(FIRST_GOOTEN_ID + self.orders.len() as i64),
             nice_id: Some(format!(
                 "{}-{}",
                 order.ship_to_address.last_name,
@@ -1069,6 +1174,7 @@ impl Inner {
             details,
             created: Utc::now(),
             pre_submit,
+            images,
         });
         Ok(id)
     }
@@ -1090,7 +1196,15 @@ impl Inner {
 async fn get_order(State(state): GState, RawQuery(q): RawQuery) -> Answer {
     let query = authorize(q, "getOrder")?;
     let id = required(&query, "id")?;
+    let with_images = flag(&query, "withImages")?;
     match lock(&state.inner).find(id) {
+        Some(order) if with_images => {
+            let mut details = order.details.clone();
+            for (item, images) in details.items.iter_mut().zip(&order.images) {
+                item.images.clone_from(images);
+            }
+            Ok(json(StatusCode::OK, &details))
+        }
         Some(order) => Ok(json(StatusCode::OK, &order.details)),
         None => Err(not_found(
             "id",

@@ -205,7 +205,7 @@ impl CatalogProduct {
             featured_index: self.featured_index,
             is_featured: Some(self.featured_index.is_some()),
             is_coming_soon: Some(false),
-            max_zoom: Some(self.max_zoom),
+            max_zoom: Some(f64::from(self.max_zoom)),
             retail_price: Some(currency.price(self.retail_usd)),
             info: vec![
                 t::ProductInfo {

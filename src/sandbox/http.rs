@@ -123,6 +123,21 @@ pub(crate) fn from_value_strict<T: DeserializeOwned>(
     T::deserialize(NoNull {
         value,
         path: String::new(),
+        lenient: false,
+    })
+}
+
+/// [`from_value_strict`] as an ASP.NET Web API service with Json.NET binds a body (Gooten): property names match
+/// the type's fields ignoring ASCII case (`firstName` fills `FirstName`), enum values match ignoring case
+/// (`Standard` for `standard`), and a string holding a number or a boolean fills a number or boolean field
+/// (`"Quantity": "1"`, `"IsPreSubmit": "true"`), as the official iOS client sends them. `null` is still refused.
+pub(crate) fn from_value_aspnet<T: DeserializeOwned>(
+    value: &Value,
+) -> Result<T, serde_json::Error> {
+    T::deserialize(NoNull {
+        value,
+        path: String::new(),
+        lenient: true,
     })
 }
 
@@ -131,6 +146,8 @@ pub(crate) fn from_value_strict<T: DeserializeOwned>(
 struct NoNull<'de> {
     value: &'de Value,
     path: String,
+    /// ASP.NET binding rules (see [`from_value_aspnet`]).
+    lenient: bool,
 }
 
 impl<'de> NoNull<'de> {
@@ -166,12 +183,60 @@ impl<'de> NoNull<'de> {
         object: &'de serde_json::Map<String, Value>,
         visitor: V,
     ) -> Result<V::Value, serde_json::Error> {
+        self.map_with_fields(object, None, visitor)
+    }
+
+    fn map_with_fields<V: Visitor<'de>>(
+        self,
+        object: &'de serde_json::Map<String, Value>,
+        fields: Option<&'static [&'static str]>,
+        visitor: V,
+    ) -> Result<V::Value, serde_json::Error> {
         visitor.visit_map(NoNullMap {
             entries: object.iter(),
             pending: None,
             parent: &self,
+            fields: fields.filter(|_| self.lenient),
         })
     }
+}
+
+/// A scalar a string holds, as Json.NET converts it (`"1"`, `"true"`, `"33.26"`).
+enum Scalar {
+    Bool(bool),
+    Int(i64),
+    Uint(u64),
+    Float(f64),
+}
+
+fn scalar(raw: &str) -> Option<Scalar> {
+    let raw = raw.trim();
+    if raw.eq_ignore_ascii_case("true") || raw.eq_ignore_ascii_case("false") {
+        return Some(Scalar::Bool(raw.eq_ignore_ascii_case("true")));
+    }
+    raw.parse()
+        .map(Scalar::Int)
+        .or_else(|_| raw.parse().map(Scalar::Uint))
+        .or_else(|_| raw.parse().map(Scalar::Float))
+        .ok()
+}
+
+/// Number and boolean methods: in lenient mode a string holding the scalar is converted (Json.NET does).
+macro_rules! coercing {
+    ($($method:ident)*) => {
+        $(fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
+            if let (true, Value::String(raw)) = (self.lenient, self.value) {
+                return match scalar(raw) {
+                    Some(Scalar::Bool(b)) => visitor.visit_bool(b),
+                    Some(Scalar::Int(n)) => visitor.visit_i64(n),
+                    Some(Scalar::Uint(n)) => visitor.visit_u64(n),
+                    Some(Scalar::Float(n)) => visitor.visit_f64(n),
+                    None => Err(de::Error::invalid_type(de::Unexpected::Str(raw), &visitor)),
+                };
+            }
+            self.value.$method(visitor)
+        })*
+    };
 }
 
 macro_rules! delegate {
@@ -253,7 +318,7 @@ impl<'de> de::Deserializer<'de> for NoNull<'de> {
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
         match self.value {
-            Value::Object(object) => self.map(object, visitor),
+            Value::Object(object) => self.map_with_fields(object, Some(fields), visitor),
             // serde would read a struct from an array of its fields in order; a JSON body never means that.
             Value::Array(_) => Err(de::Error::invalid_type(de::Unexpected::Seq, &"an object")),
             other => other.deserialize_struct(name, fields, visitor),
@@ -266,6 +331,11 @@ impl<'de> de::Deserializer<'de> for NoNull<'de> {
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
+        if let (true, Value::String(raw)) = (self.lenient, self.value)
+            && let Some(variant) = variants.iter().find(|v| v.eq_ignore_ascii_case(raw))
+        {
+            return Value::String((*variant).to_string()).deserialize_enum(name, variants, visitor);
+        }
         self.value.deserialize_enum(name, variants, visitor)
     }
 
@@ -277,10 +347,14 @@ impl<'de> de::Deserializer<'de> for NoNull<'de> {
         self.value.deserialize_unit_struct(name, visitor)
     }
 
-    delegate! {
+    coercing! {
         deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_i128
         deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_u128 deserialize_f32
-        deserialize_f64 deserialize_char deserialize_str deserialize_string deserialize_bytes
+        deserialize_f64
+    }
+
+    delegate! {
+        deserialize_char deserialize_str deserialize_string deserialize_bytes
         deserialize_byte_buf deserialize_unit deserialize_identifier deserialize_ignored_any
     }
 }
@@ -303,6 +377,7 @@ impl<'de> SeqAccess<'de> for NoNullSeq<'_, 'de> {
                 seed.deserialize(NoNull {
                     value,
                     path: self.parent.child(i, true),
+                    lenient: self.parent.lenient,
                 })
             })
             .transpose()
@@ -317,6 +392,8 @@ struct NoNullMap<'a, 'de> {
     entries: serde_json::map::Iter<'de>,
     pending: Option<(&'de String, &'de Value)>,
     parent: &'a NoNull<'de>,
+    /// The struct's field names, when keys are matched ignoring case.
+    fields: Option<&'static [&'static str]>,
 }
 
 impl<'de> MapAccess<'de> for NoNullMap<'_, 'de> {
@@ -330,7 +407,14 @@ impl<'de> MapAccess<'de> for NoNullMap<'_, 'de> {
             return Ok(None);
         };
         self.pending = Some((key, value));
-        seed.deserialize(key.as_str().into_deserializer()).map(Some)
+        let canonical = self
+            .fields
+            .and_then(|fields| fields.iter().find(|f| f.eq_ignore_ascii_case(key)))
+            .copied();
+        match canonical {
+            Some(field) => seed.deserialize(field.into_deserializer()).map(Some),
+            None => seed.deserialize(key.as_str().into_deserializer()).map(Some),
+        }
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(
@@ -344,6 +428,7 @@ impl<'de> MapAccess<'de> for NoNullMap<'_, 'de> {
         seed.deserialize(NoNull {
             value,
             path: self.parent.child(key, false),
+            lenient: self.parent.lenient,
         })
     }
 

@@ -181,6 +181,7 @@ async fn handle(
     mut request: Request<Incoming>,
 ) -> Result<Response, Infallible> {
     strip_trailing_slash(&mut request);
+    lowercase_gooten_path(&mut request);
     let plan = app.faults.plan();
     if !plan.latency.is_zero() {
         tokio::time::sleep(plan.latency).await;
@@ -224,9 +225,48 @@ fn strip_trailing_slash<B>(request: &mut Request<B>) {
     }
 }
 
+/// Gooten's router (ASP.NET) matches paths ignoring case: the official clients send `productVariants`,
+/// `shippingPrices` (gooten-js) as well as `productvariants` (android, iOS, WooCommerce). Every Gooten route of
+/// the sandbox is lower-case, so a path under `/api` (in any case) is lower-cased before routing. The other APIs'
+/// paths are left alone.
+fn lowercase_gooten_path<B>(request: &mut Request<B>) {
+    let path = request.uri().path();
+    let lower = path.to_ascii_lowercase();
+    if lower == path || !(lower == "/api" || lower.starts_with("/api/")) {
+        return;
+    }
+    let path_and_query = match request.uri().query() {
+        Some(query) => format!("{lower}?{query}"),
+        None => lower,
+    };
+    let mut parts = request.uri().clone().into_parts();
+    if let Ok(pq) = path_and_query.parse() {
+        parts.path_and_query = Some(pq);
+        if let Ok(uri) = Uri::from_parts(parts) {
+            *request.uri_mut() = uri;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gooten_paths_are_lower_cased_and_the_query_kept() {
+        let mut request = Request::builder()
+            .uri("/API/v/4/source/api/productVariants?countryCode=US&recipeId=x")
+            .body(())
+            .unwrap();
+        lowercase_gooten_path(&mut request);
+        assert_eq!(
+            request.uri().to_string(),
+            "/api/v/4/source/api/productvariants?countryCode=US&recipeId=x"
+        );
+        let mut bootic = Request::builder().uri("/v1/shops/A").body(()).unwrap();
+        lowercase_gooten_path(&mut bootic);
+        assert_eq!(bootic.uri().to_string(), "/v1/shops/A");
+    }
 
     #[test]
     fn trailing_slashes_are_stripped_and_the_query_kept() {

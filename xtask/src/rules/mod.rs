@@ -2,6 +2,7 @@
 //! Spectral) do not check, or check only in part. Each module is one concern.
 
 mod bodies;
+mod constraints;
 mod document;
 mod error_schema;
 mod examples;
@@ -43,6 +44,7 @@ pub fn check(spec: &Spec) -> (Vec<Finding>, Checked) {
     references::check(spec, &mut findings);
     error_schema::check(spec, &mut findings);
     bodies::check(spec, &mut findings);
+    constraints::check(spec, &mut findings);
     let examples = examples::check(spec, &mut findings);
     let checked = Checked {
         operations: spec.operations().len(),
