@@ -6,7 +6,11 @@
 //! - an operation offering several request media types keeps only `application/json`;
 //! - an operation whose request body is `multipart/form-data` is left out (the hand-written layer implements it);
 //! - a response offering several media types keeps only `application/json` when it has it;
-//! - `type: number, format: decimal` becomes `rust_decimal::Decimal` (never `f64`).
+//! - `type: number, format: decimal` becomes `rust_decimal::Decimal` (never `f64`);
+//! - validation keywords typify would turn into other Rust types are dropped (`rust_only` below);
+//! - a `form`, `explode: false` array query parameter becomes a string (progenitor would repeat the key);
+//! - where an object declares both `x` and `_x` (HAL `class`/`_class`, `links`/`_links`), `_x` is kept and
+//!   `x` is accepted as a serde alias of it.
 //!
 //! Output, per provider, in `OUT_DIR`: `<provider>.rs` (the client) and `<provider>_schemas.rs` (a table from
 //! component schema name to a serde round trip through its generated type, used by the example tests).
@@ -46,9 +50,11 @@ fn main() {
         let operations = operation_table(&spec);
         let schemas = schema_table(&spec);
         normalize(&mut spec);
+        let aliases = rust_only::normalize(&mut spec);
         let open_enums = open_enums(&mut spec);
 
         let client = generate(&spec, provider, &open_enums)
+            .map(|code| rust_only::add_aliases(code, &aliases))
             .unwrap_or_else(|e| panic!("progenitor failed on {}: {e}", spec_path.display()));
         fs::write(out_dir.join(format!("{provider}.rs")), client).expect("write generated client");
         fs::write(out_dir.join(format!("{provider}_schemas.rs")), schemas)
@@ -529,4 +535,88 @@ fn schema_table(spec: &OpenAPI) -> String {
     }
     out.push_str("        _ => return None,\n    })\n}\n");
     out
+}
+
+/// Changes for the Rust generator only (the spec keeps them for every other generator; spec/README.md).
+mod rust_only {
+    use std::collections::BTreeSet;
+
+    use openapiv3::{
+        OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, SchemaKind, Type,
+    };
+
+    /// Drops integer `minimum`/`maximum` (typify makes them `NonZeroU32`/unsigned types) and string
+    /// `pattern`/`minLength`/`maxLength` (validated newtypes): the constraints stay in the spec, the sandbox
+    /// enforces them. Turns `explode: false` array query parameters into strings (progenitor ignores
+    /// `explode: false` and would repeat the key). Merges `x` into `_x`; returns the `(_x, x)` pairs.
+    pub fn normalize(spec: &mut OpenAPI) -> BTreeSet<(String, String)> {
+        let mut aliases = BTreeSet::new();
+        super::visit_schemas(spec, &mut |schema| match &mut schema.schema_kind {
+            SchemaKind::Type(Type::Integer(integer)) => {
+                integer.minimum = None;
+                integer.maximum = None;
+                integer.exclusive_minimum = false;
+                integer.exclusive_maximum = false;
+            }
+            SchemaKind::Type(Type::String(string)) => {
+                string.pattern = None;
+                string.min_length = None;
+                string.max_length = None;
+            }
+            SchemaKind::Type(Type::Object(object)) => {
+                let doubled: Vec<String> = object
+                    .properties
+                    .keys()
+                    .filter(|k| {
+                        !k.starts_with('_') && object.properties.contains_key(&format!("_{k}"))
+                    })
+                    .cloned()
+                    .collect();
+                for key in doubled {
+                    object.properties.shift_remove(&key);
+                    aliases.insert((format!("_{key}"), key));
+                }
+            }
+            _ => {}
+        });
+        for (_, item) in spec.paths.paths.iter_mut() {
+            let ReferenceOr::Item(item) = item else {
+                continue;
+            };
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+            ];
+            for op in operations.into_iter().flatten() {
+                for parameter in &mut op.parameters {
+                    if let ReferenceOr::Item(Parameter::Query {
+                        parameter_data,
+                        style: QueryStyle::Form,
+                        ..
+                    }) = parameter
+                        && parameter_data.explode == Some(false)
+                        && let ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) =
+                            &mut parameter_data.format
+                        && matches!(schema.schema_kind, SchemaKind::Type(Type::Array(_)))
+                    {
+                        schema.schema_kind = SchemaKind::Type(Type::String(Default::default()));
+                    }
+                }
+            }
+        }
+        aliases
+    }
+
+    /// Adds `alias = "x"` to every field renamed `_x` in the generated code.
+    pub fn add_aliases(mut code: String, aliases: &BTreeSet<(String, String)>) -> String {
+        for (kept, alias) in aliases {
+            code = code.replace(
+                &format!("rename = \"{kept}\""),
+                &format!("rename = \"{kept}\", alias = \"{alias}\""),
+            );
+        }
+        code
+    }
 }
