@@ -9,13 +9,18 @@
 //! - `type: number, format: decimal` becomes `rust_decimal::Decimal` (never `f64`);
 //! - validation keywords on strings and integers (`pattern`, `minLength`, `maxLength`, `minimum`, `maximum`) are
 //!   dropped, so `CountryCode` stays a `String` and `Quantity` an `i32` (typify would make validated newtypes and
-//!   `NonZeroU32`s); the sandbox and `cargo xtask check` enforce them instead.
+//!   `NonZeroU32`s); the sandbox and `cargo xtask check` enforce them instead;
+//! - a `form`, `explode: false` array query parameter becomes a string (progenitor would repeat the key);
+//! - where an object declares both `x` and `_x` (HAL `class`/`_class`, `links`/`_links`), `_x` is kept and
+//!   `x` is accepted as a serde alias of it (`build/rust_only.rs`).
 //!
 //! Output, per provider, in `OUT_DIR`: `<provider>.rs` (the client) and `<provider>_schemas.rs` (a table from
 //! component schema name to a serde round trip through its generated type, used by the example tests).
 
 #[path = "build/dispatch.rs"]
 mod dispatch;
+#[path = "build/rust_only.rs"]
+mod rust_only;
 
 use std::{env, fmt::Write as _, fs, path::PathBuf};
 
@@ -58,6 +63,7 @@ fn main() {
             .map(|(id, _)| id.clone())
             .filter(|id| !operation_methods(&spec).iter().any(|(kept, _)| kept == id))
             .collect();
+        let aliases = rust_only::normalize(&mut spec);
         let open_enums = open_enums(&mut spec);
 
         let client = generate(&spec, provider, &open_enums)
@@ -72,7 +78,7 @@ fn main() {
         .expect("write dispatcher");
         fs::write(
             out_dir.join(format!("{provider}.rs")),
-            prettyplease::unparse(&client),
+            rust_only::add_aliases(prettyplease::unparse(&client), &aliases),
         )
         .expect("write generated client");
         fs::write(out_dir.join(format!("{provider}_schemas.rs")), schemas)

@@ -148,8 +148,23 @@ fn resolve<'a>(spec: &'a Value, node: &'a Value) -> &'a Value {
     node
 }
 
-/// A value for a parameter: its example, its schema's example or first enum value, else one of its type.
+/// A value for a parameter: its example, its schema's example or first enum value, else one of its type. An
+/// `explode: false` array is one comma-separated string, as the Rust generator takes it (spec/README.md).
 fn sample(spec: &Value, parameter: &Value) -> Value {
+    let value = example_of(spec, parameter);
+    match (&value, parameter.get("explode")) {
+        (Value::Array(items), Some(Value::Bool(false))) => {
+            let joined: Vec<String> = items
+                .iter()
+                .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+                .collect();
+            json!(joined.join(","))
+        }
+        _ => value,
+    }
+}
+
+fn example_of(spec: &Value, parameter: &Value) -> Value {
     if let Some(example) = parameter.get("example") {
         return example.clone();
     }
@@ -169,7 +184,7 @@ fn sample(spec: &Value, parameter: &Value) -> Value {
         (Some("boolean"), _) => json!(true),
         (Some("string"), Some("date-time")) => json!("2024-01-02T03:04:05Z"),
         (Some("string"), Some("date")) => json!("2024-01-02"),
-        (Some("array"), _) => json!([sample(spec, &json!({"schema": schema.get("items")}))]),
+        (Some("array"), _) => json!([example_of(spec, &json!({"schema": schema.get("items")}))]),
         _ => json!("x1"),
     }
 }
@@ -424,6 +439,11 @@ async fn mutated_answers_to_every_operation_end_in_a_typed_result() {
                     .unwrap_or_else(|_| {
                         panic!("{provider} {id} hung on status {status} body {body:?}")
                     });
+                let detail = result
+                    .as_ref()
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default();
                 let outcome = match result {
                     Ok(_) => "ok".to_string(),
                     Err(err) => {
@@ -440,7 +460,7 @@ async fn mutated_answers_to_every_operation_end_in_a_typed_result() {
                     }
                 };
                 if std::env::var_os("FUZZ_VERBOSE").is_some() {
-                    eprintln!("{provider} {id} {status}: {outcome}");
+                    eprintln!("{provider} {id} {status}: {outcome} {detail}");
                 }
                 *outcomes.entry(outcome).or_default() += 1;
                 cases += 1;

@@ -86,8 +86,23 @@ fn fake_bootic(
             .and_then(|v| v.strip_prefix("Bearer "))
             .unwrap_or_default()
             .to_string();
+        if request.path().trim_end_matches('/') == "/v1" && request.method == "GET" {
+            return Reply::json(200, root_json());
+        }
         api(request, &bearer)
     }
+}
+
+/// An API root whose shop 29 advertises the recorded `btc:orders` template (underscore filter names).
+fn root_json() -> serde_json::Value {
+    json!({
+        "_class": ["root"],
+        "_embedded": {"shops": [{
+            "_class": ["shop"], "id": "29",
+            "_links": {"btc:orders": {"templated": true,
+                "href": "/v1/shops/29/orders{?page,per_page,q,status,code,product_id,payment_method,created_on_gte,created_on_lte,updated_on_gte,updated_on_lte,total_gte,total_lte,lat_long,distance,sort}"}}
+        }]}
+    })
 }
 
 fn token(n: usize) -> String {
@@ -381,6 +396,12 @@ async fn listing_follows_next_links_across_pages_and_stops_at_the_last() {
         page(3, &["C1"], None),
         page(4, &["D1"], None),
     ];
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v1/");
+            then.status(200).json_body(root_json());
+        })
+        .await;
     let mut mocks = Vec::new();
     for (n, body) in (1..).zip(bodies) {
         mocks.push(
@@ -390,6 +411,7 @@ async fn listing_follows_next_links_across_pages_and_stops_at_the_last() {
                         .path("/v1/shops/29/orders")
                         .query_param("page", n.to_string())
                         .query_param("per_page", "2")
+                        .query_param_exists("per_page")
                         .header("authorization", format!("Bearer {TOKEN}"));
                     then.status(200).json_body(body);
                 })
@@ -440,6 +462,12 @@ async fn a_next_link_to_another_origin_is_refused_without_sending_the_token() {
         })
         .await;
     let next = foreign.url("/v1/shops/29/orders?page=2");
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v1/");
+            then.status(200).json_body(root_json());
+        })
+        .await;
     server
         .mock_async(|when, then| {
             when.method(GET).path("/v1/shops/29/orders");
@@ -773,4 +801,40 @@ async fn secrets_tokens_and_personal_data_never_appear_in_debug_output_or_traces
     for personal in ["joe@bloggs.com", "Joe Bloggs", "12322222222"] {
         assert!(!logs.text().contains(personal), "{personal} in traces");
     }
+}
+
+/// Issue 10: a filter the server's `btc:orders` template does not declare is refused before anything is sent,
+/// never dropped (a filter the server ignores would list every order).
+#[tokio::test]
+async fn a_filter_the_orders_template_does_not_declare_is_an_invalid_request() {
+    let server = ScriptedServer::start(fake_bootic(7200, |_, _| {
+        Reply::json(200, json!({"_links": {}, "total_items": 0, "per_page": 50, "page": 1, "_embedded": {"items": []}}))
+    }))
+    .await;
+    let client = client(&server);
+    let query = OrderQuery::new()
+        .set_total_gte(100)
+        .set_contact_email("ana@example.com");
+    let err = client
+        .list_orders(SHOP, query)
+        .try_next()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert!(err.message().unwrap().contains("contact_email"), "{err}");
+    assert_eq!(hits(&server, "/v1/shops/29/orders"), 0);
+
+    // Declared filters go out under the server's own names.
+    let query = OrderQuery::new()
+        .set_statuses([OrderStatusFilter::Closed, OrderStatusFilter::Shipped])
+        .set_total_gte(100);
+    let orders: Vec<_> = client.list_orders(SHOP, query).try_collect().await.unwrap();
+    assert!(orders.is_empty());
+    let sent = server
+        .recorded()
+        .into_iter()
+        .find(|r| r.path() == "/v1/shops/29/orders")
+        .unwrap();
+    assert_eq!(sent.query("status").as_deref(), Some("closed,shipped"));
+    assert_eq!(sent.query("total_gte").as_deref(), Some("100"));
 }

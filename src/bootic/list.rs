@@ -1,10 +1,13 @@
-//! Order listing as a `Stream`, following the HAL `next` link of each page, as the official clients do
-//! (`full_set` in the Ruby client), instead of counting pages.
+//! Order listing as a `Stream`, as the official clients do it: the first page is the shop's own `btc:orders`
+//! link template (RFC 6570) from the API root, expanded with the query, so the filter names are whatever the
+//! server advertises; later pages follow the HAL `next` link of each page (`full_set` in the Ruby client).
+//! A filter the template does not declare is refused before anything is sent (a filter the server ignores
+//! would list every order).
 //!
 //! A `next` link is followed only when it points to the client's own origin (scheme, host and port of the API
 //! root): the request carries the access token, which must never go to a host a response names.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use bytes::Bytes;
 use chrono::NaiveDate;
@@ -20,15 +23,19 @@ use crate::{
     error::{Error, ErrorKind, Result},
 };
 
-use super::{Client, types};
+use super::{
+    Client, types,
+    uri_template::{UriTemplate, Value},
+};
 
 const LIST_ORDERS: &str = "listOrders";
 /// The date format of the list filters (the `btc:orders` template's examples are ISO 8601 dates).
 const DATE: &str = "%Y-%m-%d";
 
-/// Filters of [`Client::list_orders`]: the documented variables of a shop's `btc:orders` link. All are
-/// optional; `set_x` sets an API filter, `with_x` a request option. The other filters of the spec are on
-/// [`Client::api`] (`list_orders()`).
+/// Filters of [`Client::list_orders`], mapped onto the variables of the shop's `btc:orders` link template
+/// (`created_on_gte`, `total_lte`, `contact_email`, ...). All are optional; `set_x` sets an API filter, `with_x`
+/// a request option. A filter the server's template does not declare makes the listing fail with
+/// [`ErrorKind::InvalidRequest`] before anything is sent.
 ///
 /// ```
 /// use fulfillment_apis::bootic::{OrderQuery, types::{OrderSort, OrderStatusFilter}};
@@ -44,7 +51,9 @@ const DATE: &str = "%Y-%m-%d";
 #[must_use]
 pub struct OrderQuery {
     q: Option<String>,
-    status: Option<types::OrderStatusFilter>,
+    status: Vec<types::OrderStatusFilter>,
+    contact_email: Option<String>,
+    tags: Vec<String>,
     code: Option<String>,
     product_id: Option<i64>,
     payment_method: Option<String>,
@@ -71,7 +80,26 @@ impl OrderQuery {
     }
     /// Only orders in this status (`All` and `Successful` are filter-only values).
     pub fn set_status(mut self, value: types::OrderStatusFilter) -> Self {
-        self.status = Some(value);
+        self.status = vec![value];
+        self
+    }
+    /// Only orders in one of these statuses (sent comma-separated, `status=closed,shipped`).
+    pub fn set_statuses(
+        mut self,
+        values: impl IntoIterator<Item = types::OrderStatusFilter>,
+    ) -> Self {
+        self.status = values.into_iter().collect();
+        self
+    }
+    /// Only orders of the contact with this email (`contact_email`; only where the server's template declares
+    /// it).
+    pub fn set_contact_email(mut self, value: impl Into<String>) -> Self {
+        self.contact_email = Some(value.into());
+        self
+    }
+    /// Only orders with these tags (`tags`, comma-separated; only where the server's template declares it).
+    pub fn set_tags<S: Into<String>>(mut self, values: impl IntoIterator<Item = S>) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
     /// Only the order with this code.
@@ -198,14 +226,11 @@ impl Client {
                 let (list, url) = match cursor {
                     Cursor::Done => return Ok(None),
                     Cursor::Refused(error) => return Err(error),
-                    Cursor::First => (
-                        self.first_page(shop_id, &query).await?,
-                        self.orders_url(shop_id)?,
-                    ),
+                    Cursor::First => self.first_page(shop_id, &query).await?,
                     Cursor::Link(url) => (self.linked_page(url.clone()).await?, url),
                 };
                 seen.insert(url.clone());
-                if let Some(own) = resolve(&url, &list.links.self_) {
+                if let Some(own) = list.links.self_.as_ref().and_then(|own| resolve(&url, own)) {
                     seen.insert(own);
                 }
                 // An empty page ends the listing even with a `next` link: no endless walk over empty pages.
@@ -255,53 +280,82 @@ impl Client {
             .boxed()
     }
 
-    /// The first page, through the generated operation (every filter as a query parameter).
-    async fn first_page(&self, shop_id: i64, query: &OrderQuery) -> Result<types::OrderList> {
-        let date = |d: &NaiveDate| d.format(DATE).to_string();
-        let mut call = self.api().list_orders().shop_id(shop_id);
-        if let Some(v) = &query.q {
-            call = call.q(v.clone());
+    /// The query as the variables of the `btc:orders` template (names as the server spells them).
+    fn variables(query: &OrderQuery) -> BTreeMap<String, Value> {
+        let date = |d: &NaiveDate| Value::String(d.format(DATE).to_string());
+        let text = |s: &String| Value::String(s.clone());
+        let number = |n: i64| Value::String(n.to_string());
+        let mut values = BTreeMap::new();
+        let mut put = |name: &str, value: Option<Value>| {
+            if let Some(value) = value {
+                values.insert(name.to_string(), value);
+            }
+        };
+        put("q", query.q.as_ref().map(text));
+        put(
+            "status",
+            (!query.status.is_empty())
+                .then(|| Value::List(query.status.iter().map(ToString::to_string).collect())),
+        );
+        put("contact_email", query.contact_email.as_ref().map(text));
+        put(
+            "tags",
+            (!query.tags.is_empty()).then(|| Value::List(query.tags.clone())),
+        );
+        put("code", query.code.as_ref().map(text));
+        put("product_id", query.product_id.map(number));
+        put("payment_method", query.payment_method.as_ref().map(text));
+        put("created_on_gte", query.created_on_gte.as_ref().map(date));
+        put("created_on_lte", query.created_on_lte.as_ref().map(date));
+        put("updated_on_gte", query.updated_on_gte.as_ref().map(date));
+        put("updated_on_lte", query.updated_on_lte.as_ref().map(date));
+        put("total_gte", query.total_gte.map(number));
+        put("total_lte", query.total_lte.map(number));
+        put("sort", query.sort.map(|s| Value::String(s.to_string())));
+        put("per_page", query.page_size.map(|n| number(n.into())));
+        put("page", query.first_page.map(|n| number(n.into())));
+        values
+    }
+
+    /// The first page: the shop's `btc:orders` link from the API root, expanded with the query.
+    async fn first_page(
+        &self,
+        shop_id: i64,
+        query: &OrderQuery,
+    ) -> Result<(types::OrderList, Url)> {
+        let root = self.api().get_root().execute().await?;
+        let root_url = self.base.clone();
+        let shop = root
+            .embedded
+            .iter()
+            .flat_map(|e| e.shops.iter())
+            .find(|shop| shop.id.as_ref().is_some_and(|id| shop_id_is(id, shop_id)))
+            .ok_or_else(|| {
+                Error::new(ErrorKind::NotFound)
+                    .with_provider(Provider::Bootic)
+                    .with_operation(LIST_ORDERS)
+                    .with_message(format!(
+                        "the API root lists no shop {shop_id} for this token, so it has no orders link to follow"
+                    ))
+            })?;
+        let link = shop
+            .links
+            .as_ref()
+            .and_then(|links| links.btc_orders.as_ref())
+            .ok_or_else(|| {
+                refused(format!(
+                    "shop {shop_id} has no btc:orders link in the API root"
+                ))
+            })?;
+        let url = orders_link(&root_url, link, &Self::variables(query))?;
+        if url.origin() != self.base.origin() {
+            return Err(refused(format!(
+                "the btc:orders link of shop {shop_id} points to {}, not to the client's API root; it was not \
+                 followed, so the access token was not sent there",
+                url.origin().ascii_serialization()
+            )));
         }
-        if let Some(v) = query.status {
-            call = call.status(v);
-        }
-        if let Some(v) = &query.code {
-            call = call.code(v.clone());
-        }
-        if let Some(v) = query.product_id {
-            call = call.product_id(v);
-        }
-        if let Some(v) = &query.payment_method {
-            call = call.payment_method(v.clone());
-        }
-        if let Some(v) = &query.created_on_gte {
-            call = call.created_on_gte(date(v));
-        }
-        if let Some(v) = &query.created_on_lte {
-            call = call.created_on_lte(date(v));
-        }
-        if let Some(v) = &query.updated_on_gte {
-            call = call.updated_on_gte(date(v));
-        }
-        if let Some(v) = &query.updated_on_lte {
-            call = call.updated_on_lte(date(v));
-        }
-        if let Some(v) = query.total_gte {
-            call = call.total_gte(v);
-        }
-        if let Some(v) = query.total_lte {
-            call = call.total_lte(v);
-        }
-        if let Some(v) = query.sort {
-            call = call.sort(v);
-        }
-        if let Some(v) = query.page_size {
-            call = call.per_page(v);
-        }
-        if let Some(v) = query.first_page {
-            call = call.page(v);
-        }
-        call.execute().await
+        Ok((self.linked_page(url.clone()).await?, url))
     }
 
     /// A page named by a `next` link (already checked to be on the client's origin), through the same
@@ -328,13 +382,6 @@ impl Client {
         })
     }
 
-    /// The URL of the first page (without its query), against which a relative `next` link is resolved.
-    fn orders_url(&self, shop_id: i64) -> Result<Url> {
-        let base = self.base.as_str().trim_end_matches('/');
-        Url::parse(&format!("{base}/shops/{shop_id}/orders"))
-            .map_err(|e| Error::configuration(format!("cannot build the order list URL: {e}")))
-    }
-
     /// The page's `next` link as an absolute URL, if it has one; an error if it leaves the client's origin.
     fn next_link(&self, page_url: &Url, list: &types::OrderList) -> Result<Option<Url>> {
         let Some(next) = &list.links.next else {
@@ -353,6 +400,57 @@ impl Client {
         }
         Ok(Some(url))
     }
+}
+
+/// True when the shop id of the API root (a string in real answers, a number in some documents) is `id`.
+fn shop_id_is(value: &types::ShopIdValue, id: i64) -> bool {
+    value.as_i64() == Some(id)
+}
+
+impl types::ShopIdValue {
+    /// The shop id as the number the order paths take: real answers send it as a string (`"47"`), some
+    /// documents as a number; `None` when the string is not a number.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            types::ShopIdValue::String(text) => text.trim().parse().ok(),
+            types::ShopIdValue::Int64(n) => Some(*n),
+        }
+    }
+}
+
+/// The `btc:orders` link expanded with `values`. A variable the link does not declare is an
+/// [`ErrorKind::InvalidRequest`] error naming it; a link without a template (`templated` false and no `{`)
+/// declares none.
+fn orders_link(root: &Url, link: &types::HalLink, values: &BTreeMap<String, Value>) -> Result<Url> {
+    let templated = link.templated == Some(true) || link.href.contains('{');
+    let template = if templated {
+        UriTemplate::parse(&link.href).map_err(|e| {
+            refused(format!(
+                "the btc:orders link is not a valid URI template: {e}"
+            ))
+        })?
+    } else {
+        UriTemplate::parse(&link.href.replace(['{', '}'], ""))
+            .map_err(|e| refused(format!("the btc:orders link is not a URL: {e}")))?
+    };
+    let undeclared: Vec<&str> = values
+        .keys()
+        .map(String::as_str)
+        .filter(|name| !template.declares(name))
+        .collect();
+    if !undeclared.is_empty() {
+        return Err(Error::new(ErrorKind::InvalidRequest)
+            .with_provider(Provider::Bootic)
+            .with_operation(LIST_ORDERS)
+            .with_message(format!(
+                "the server's btc:orders link does not declare the filter(s) {}; nothing was sent (a filter the \
+                 server ignores would list every order). It declares: {}",
+                undeclared.join(", "),
+                template.variables().collect::<Vec<_>>().join(", ")
+            )));
+    }
+    root.join(&template.expand(values))
+        .map_err(|e| refused(format!("the expanded btc:orders link is not a URL: {e}")))
 }
 
 /// A link's target resolved against the URL of the page it came from (RFC 3986). A templated link is expanded

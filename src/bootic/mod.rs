@@ -8,8 +8,10 @@
 //!   lost the error says the order may exist ([`Error::outcome_unknown`](crate::Error::outcome_unknown));
 //! - [`Client::get_order`], [`Client::update_order`], [`Client::update_orders`] (bulk status change) and
 //!   [`Client::shops`];
-//! - [`Client::list_orders`] and [`Client::list_order_pages`], streams that follow the HAL `next` links (never
-//!   to another origin than the API root, so the token stays with Bootic).
+//! - [`Client::list_orders`] and [`Client::list_order_pages`], streams that start from the shop's own
+//!   `btc:orders` link template (RFC 6570, as the official clients do: the filter names are whatever the server
+//!   advertises, and a filter it does not declare is an `InvalidRequest` error) and follow the HAL `next`
+//!   links (never to another origin than the API root, so the token stays with Bootic).
 //!
 //! A refused body (HTTP 422) is an [`ErrorKind::Validation`](crate::ErrorKind::Validation) error with one
 //! [`FieldError`](crate::FieldError) per field and message. Amounts (`total`, `net_total`, `unit_price`, ...)
@@ -27,7 +29,8 @@
 //! ))
 //! .build()?;
 //!
-//! let shop_id = client.shops().await?.first().and_then(|shop| shop.id).expect("a shop");
+//! let shops = client.shops().await?;
+//! let shop_id = shops.first().and_then(|shop| shop.id.as_ref()?.as_i64()).expect("a shop");
 //! let order = OrderCreate {
 //!     line_items: vec![LineItemInput { variant_id: 1234, units: 3 }],
 //!     contact: Some(ContactInput {
@@ -63,6 +66,7 @@ mod client;
 mod dialect;
 mod list;
 mod orders;
+mod uri_template;
 
 pub use client::{
     Client, ClientBuilder, Credentials, DEFAULT_TOKEN_REFRESH_SKEW, DEFAULT_TOKEN_URL, Environment,

@@ -21,7 +21,7 @@ use axum::{
     response::Response,
     routing::{get, post},
 };
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -36,13 +36,15 @@ use super::{
 };
 use crate::bootic::generated::types as t;
 
+#[path = "bootic_list.rs"]
+mod list;
+use list::{ListFilters, sort_orders};
+
 const CLIENT_ID: &str = "sbx-bootic-client";
 const CLIENT_SECRET: &str = "sbx-bootic-secret-3f9a";
 const SHOP_ID: i64 = 29;
 /// The lifetime of new tokens until [`BooticSandbox::set_token_lifetime`]. Uncertain: Bootic's is not documented.
 const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
-/// `per_page` when the query gives none (the API's documented default).
-const DEFAULT_PER_PAGE: usize = 50;
 
 /// A running fake of the Bootic API (and its token endpoint) on its own port; stops when dropped.
 pub struct BooticSandbox {
@@ -613,7 +615,7 @@ impl Inner {
             // Present only while the order can still be updated.
             btc_update_order: (order.status == t::OrderStatus::Checkout).then(|| t::HalLink {
                 method: Some("put".into()),
-                ..link(href)
+                ..link(href.clone())
             }),
             btc_web_cart: Some(web_link(
                 format!("https://sandbox-shop.bootic.invalid/cart/{}", order.code),
@@ -623,6 +625,12 @@ impl Inner {
                 format!("https://checkout.bootic.invalid/orders/{}", order.code),
                 "Web checkout page for this order",
             )),
+            // On every order in every status, as in the JS client's fixture (30 of 30 orders).
+            btc_update_order_tracking: Some(t::HalLink {
+                method: Some("put".into()),
+                title: Some("Update order tracking and status. EXPERIMENTAL.".into()),
+                ..link(format!("{href}/tracking"))
+            }),
             ..Default::default()
         }
     }
@@ -800,16 +808,16 @@ async fn get_root(State(state): BState, headers: HeaderMap) -> Answer {
         role: Some("admin".into()),
         provider: Some("bootic".into()),
         scopes: Some(scope_string(&scopes, ",")),
+        uid: None,
+        email: None,
+        last_logged_on: None,
         embedded: Some(t::RootEmbedded {
             shops: vec![t::Shop {
                 class: class(&["shop"]),
                 links: Some(t::ShopLinks {
                     self_: Some(link(shop.clone())),
                     btc_orders: Some(templated(
-                        format!(
-                            "{shop}/orders{{?page,per_page,q,status,code,product_id,created_on.gte,created_on.lte,\
-                             updated_on.gte,updated_on.lte,total.gte,total.lte,sort}}"
-                        ),
+                        format!("{shop}/orders{{?{}}}", list::TEMPLATE_VARIABLES.join(",")),
                         "Orders for this shop",
                     )),
                     btc_order: Some(templated(format!("{shop}/orders/{{id}}"), "Order details")),
@@ -820,7 +828,11 @@ async fn get_root(State(state): BState, headers: HeaderMap) -> Answer {
                     }),
                     ..Default::default()
                 }),
-                id: Some(SHOP_ID),
+                // Real answers carry the shop id as a string (the recorded API root: `"id": "47"`).
+                id: Some(t::ShopIdValue::String(SHOP_ID.to_string())),
+                created_on: None,
+                updated_on: None,
+                asset_count: None,
                 name: Some("Sandbox Wines".into()),
                 subdomain: Some("sandbox".into()),
                 url: Some("sandbox-shop.bootic.invalid".into()),
@@ -1120,6 +1132,8 @@ async fn update_orders(
 ) -> Answer {
     authorize_shop(&state, &headers, &shop_id)?;
     let input: t::OrdersUpdater = parse(&body)?;
+    let ids_sent = input.ids.clone();
+    let additions_sent = input.additions.clone();
     if input.ids.is_empty() {
         return Err(unprocessable_one("ids", "can't be blank"));
     }
@@ -1189,225 +1203,16 @@ async fn update_orders(
         });
     }
     let result = t::OrdersUpdaterResult {
+        // The update-orders relation page's answer echoes the request at the top level.
+        ids: ids_sent,
+        additions: Some(additions_sent),
+        removals: serde_json::Map::new(),
         embedded: t::OrdersUpdaterResultEmbedded {
             valid_items: valid,
             invalid_items: invalid,
         },
     };
     Ok(json(StatusCode::OK, &result))
-}
-
-/// The `.gte` and `.lte` bounds of a date filter.
-type DateRange = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
-
-/// The list's filters, parsed; each accepts the dotted (`created_on.gte`) and the underscore (`created_on_gte`)
-/// spelling, since the documents show both.
-struct ListFilters {
-    page: usize,
-    per_page: usize,
-    status: Option<t::OrderStatusFilter>,
-    sort: t::OrderSort,
-    q: Option<String>,
-    code: Option<String>,
-    product_id: Option<i64>,
-    created: DateRange,
-    updated: DateRange,
-    pending: DateRange,
-    closed: DateRange,
-    shipped: DateRange,
-    total: (Option<i64>, Option<i64>),
-    net_total: (Option<i64>, Option<i64>),
-    shipping_total: (Option<i64>, Option<i64>),
-    discount_total: (Option<i64>, Option<i64>),
-}
-
-/// A `type: string` filter: an empty value is the same as none.
-fn param<'q>(query: &'q Query, dotted: &str) -> Option<&'q str> {
-    typed(query, dotted).filter(|v| !v.is_empty())
-}
-
-/// A filter of another type (integer, enum): present with an empty value is refused like any value that does not
-/// parse, since an empty string is no number or status (the spec does not allow empty values).
-fn typed<'q>(query: &'q Query, dotted: &str) -> Option<&'q str> {
-    query
-        .get(dotted)
-        .or_else(|| query.get(&dotted.replace('.', "_")))
-        .map(str::trim)
-}
-
-/// A date (`2024-03-15`, the whole day) or an RFC 3339 timestamp; `end` picks the end of a date's day.
-fn instant(query: &Query, name: &str, end: bool) -> Result<Option<DateTime<Utc>>, Refusal> {
-    let Some(raw) = param(query, name) else {
-        return Ok(None);
-    };
-    if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
-        return Ok(Some(at.with_timezone(&Utc)));
-    }
-    let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .map_err(|_| unprocessable_one(name, "must be an ISO 8601 date or timestamp"))?;
-    let time = if end {
-        date.and_hms_opt(23, 59, 59)
-    } else {
-        date.and_hms_opt(0, 0, 0)
-    };
-    Ok(time.map(|t| t.and_utc()))
-}
-
-/// An integer filter of the spec's type `T` (`i32` for `format: int32`, `i64` for `int64`): a value that is not an
-/// integer, or does not fit the type, is refused.
-fn number<T: TryFrom<i128>>(query: &Query, name: &str) -> Result<Option<T>, Refusal> {
-    typed(query, name)
-        .map(|raw| match raw.parse::<i128>() {
-            Ok(n) => T::try_from(n).map_err(|_| unprocessable_one(name, "is out of range")),
-            Err(_) => Err(unprocessable_one(name, "is not a number")),
-        })
-        .transpose()
-}
-
-/// The `.gte` and `.lte` bounds of an integer filter.
-fn number_range(query: &Query, name: &str) -> Result<(Option<i64>, Option<i64>), Refusal> {
-    Ok((
-        number(query, &format!("{name}.gte"))?,
-        number(query, &format!("{name}.lte"))?,
-    ))
-}
-
-/// Reads the bounds of a date filter.
-fn instant_range(query: &Query, name: &str) -> Result<DateRange, Refusal> {
-    Ok((
-        instant(query, &format!("{name}.gte"), false)?,
-        instant(query, &format!("{name}.lte"), true)?,
-    ))
-}
-
-impl ListFilters {
-    fn parse(query: &Query) -> Result<Self, Refusal> {
-        // `format: int32` in the spec; pages start at 1 and a page holds at least one order.
-        let positive = |name: &str, default: usize| -> Result<usize, Refusal> {
-            match number::<i32>(query, name)? {
-                None => Ok(default),
-                Some(n) => usize::try_from(n)
-                    .ok()
-                    .filter(|&n| n >= 1)
-                    .ok_or_else(|| unprocessable_one(name, "must be greater than 0")),
-            }
-        };
-        let page = positive("page", 1)?;
-        let per_page = positive("per_page", DEFAULT_PER_PAGE)?;
-        let status = typed(query, "status")
-            .map(|raw| {
-                raw.parse::<t::OrderStatusFilter>()
-                    .map_err(|_| unprocessable_one("status", "is not a known status"))
-            })
-            .transpose()?;
-        let sort = typed(query, "sort")
-            .map(|raw| {
-                raw.parse::<t::OrderSort>()
-                    .map_err(|_| unprocessable_one("sort", "is not a known sort order"))
-            })
-            .transpose()?
-            .unwrap_or(t::OrderSort::CreatedOnDesc);
-        Ok(ListFilters {
-            page,
-            per_page,
-            status,
-            sort,
-            q: param(query, "q").map(str::to_lowercase),
-            code: param(query, "code").map(String::from),
-            product_id: number(query, "product_id")?,
-            created: instant_range(query, "created_on")?,
-            updated: instant_range(query, "updated_on")?,
-            pending: instant_range(query, "pending_on")?,
-            closed: instant_range(query, "closed_on")?,
-            shipped: instant_range(query, "shipped_on")?,
-            total: number_range(query, "total")?,
-            net_total: number_range(query, "net_total")?,
-            shipping_total: number_range(query, "shipping_total")?,
-            discount_total: number_range(query, "discount_total")?,
-        })
-    }
-
-    fn matches(&self, inner: &Inner, order: &OrderRecord) -> bool {
-        use t::OrderStatus as S;
-        let in_range = |value: DateTime<Utc>, (low, high): DateRange| {
-            low.is_none_or(|l| value >= l) && high.is_none_or(|h| value <= h)
-        };
-        // An order that never reached a state matches no bound on that state's date.
-        let reached = |value: Option<DateTime<Utc>>, range: DateRange| match value {
-            Some(value) => in_range(value, range),
-            None => range == (None, None),
-        };
-        let amount_in = |value: i64, (low, high): (Option<i64>, Option<i64>)| {
-            low.is_none_or(|l| value >= l) && high.is_none_or(|h| value <= h)
-        };
-        let total: i64 = order
-            .lines
-            .iter()
-            .map(|l| l.variant.unit_price * i64::from(l.units))
-            .sum();
-        let status_ok = match self.status {
-            None | Some(t::OrderStatusFilter::All) => true,
-            Some(t::OrderStatusFilter::Successful) => matches!(
-                order.status,
-                S::Pending | S::Closed | S::Shipped | S::Delivered
-            ),
-            Some(filter) => filter.to_string() == order.status.to_string(),
-        };
-        let text_ok = self.q.as_deref().is_none_or(|q| {
-            let contact = inner.contact(order.contact_id);
-            order.code.to_lowercase().contains(q)
-                || contact.is_some_and(|c| {
-                    c.email.to_lowercase().contains(q)
-                        || c.name
-                            .as_deref()
-                            .is_some_and(|n| n.to_lowercase().contains(q))
-                })
-        });
-        status_ok
-            && text_ok
-            && self.code.as_deref().is_none_or(|c| c == order.code)
-            && self
-                .product_id
-                .is_none_or(|p| order.lines.iter().any(|l| l.variant.product_id == p))
-            && in_range(order.created_on, self.created)
-            && in_range(order.updated_on, self.updated)
-            && reached(order.pending_on, self.pending)
-            && reached(order.closed_on, self.closed)
-            && reached(order.shipped_on, self.shipped)
-            // The sandbox has no discounts and no shipping (chosen at the web checkout, see `render`): the net
-            // total is the total, the discount total is 0, and the missing shipping total filters as 0.
-            && amount_in(total, self.total)
-            && amount_in(total, self.net_total)
-            && amount_in(0, self.shipping_total)
-            && amount_in(0, self.discount_total)
-    }
-}
-
-fn sort_orders(orders: &mut [&OrderRecord], sort: t::OrderSort) {
-    use t::OrderSort as O;
-    let total = |o: &OrderRecord| -> i64 {
-        o.lines
-            .iter()
-            .map(|l| l.variant.unit_price * i64::from(l.units))
-            .sum()
-    };
-    // Ties keep creation order (ids grow), so pages are stable.
-    orders.sort_by(|a, b| {
-        let ordering = match sort {
-            O::CreatedOnAsc | O::CreatedOnDesc => a.created_on.cmp(&b.created_on),
-            O::UpdatedOnAsc | O::UpdatedOnDesc => a.updated_on.cmp(&b.updated_on),
-            O::PendingOnAsc | O::PendingOnDesc => a.pending_on.cmp(&b.pending_on),
-            O::ClosedOnAsc | O::ClosedOnDesc => a.closed_on.cmp(&b.closed_on),
-            O::ShippedOnAsc | O::ShippedOnDesc => a.shipped_on.cmp(&b.shipped_on),
-            O::NetTotalAsc | O::NetTotalDesc => total(a).cmp(&total(b)),
-        }
-        .then(a.id.cmp(&b.id));
-        if sort.to_string().ends_with(".desc") {
-            ordering.reverse()
-        } else {
-            ordering
-        }
-    });
 }
 
 async fn list_orders(
@@ -1461,7 +1266,7 @@ async fn list_orders(
         class: class(&["results", "orders"]),
         links: t::OrderListLinks {
             curies: None,
-            self_: page_link(filters.page),
+            self_: Some(page_link(filters.page)),
             btc_shop: Some(link(format!("{root}/shops/{SHOP_ID}"))),
             next: (filters.page < last_page).then(|| page_link(filters.page + 1)),
             prev: (filters.page > 1).then(|| page_link((filters.page - 1).min(last_page))),
