@@ -471,6 +471,18 @@ fn operation_table(spec: &OpenAPI) -> String {
             .and_then(|v| v.as_bool())
             .unwrap_or(false);
         let idempotent = marked || matches!(method, "get" | "head" | "put" | "delete" | "options");
+        let success: Vec<String> = op
+            .responses
+            .responses
+            .keys()
+            .flat_map(|status| match status {
+                openapiv3::StatusCode::Code(code @ 200..=299) => *code..=*code,
+                openapiv3::StatusCode::Range(2) => 200..=299,
+                #[allow(clippy::reversed_empty_ranges)]
+                _ => 1..=0,
+            })
+            .map(|code| code.to_string())
+            .collect();
         let security = op.security.as_ref().or(spec.security.as_ref());
         let schemes: Vec<String> = security
             .and_then(|alternatives| alternatives.first())
@@ -478,8 +490,9 @@ fn operation_table(spec: &OpenAPI) -> String {
             .unwrap_or_default();
         writeln!(
             out,
-            "    crate::runtime::OperationMeta {{ id: {id:?}, method: {:?}, path: {path:?}, idempotent: {idempotent}, security: &[{}] }},",
+            "    crate::runtime::OperationMeta {{ id: {id:?}, method: {:?}, path: {path:?}, success: &[{}], idempotent: {idempotent}, security: &[{}] }},",
             snake_case(id),
+            success.join(", "),
             schemes.join(", ")
         )
         .unwrap();
@@ -557,11 +570,17 @@ fn execute_impls(spec: &OpenAPI) -> (String, Vec<String>) {
                 .to_ascii_uppercase();
             format!("{first}{}", chars.as_str())
         };
+        // JSON answers are decoded by the runtime, once (src/runtime/decode.rs); others by the generated code.
+        let run = if output.starts_with("types::") {
+            "execute_decoded"
+        } else {
+            "execute"
+        };
         writeln!(
             out,
             "impl crate::Execute for builder::{builder}<'_> {{\n    type Output = {output};\n    \
              fn execute(self) -> impl ::std::future::Future<Output = crate::Result<{output}>> + Send {{\n        \
-             crate::runtime::execute(PROVIDER, {id:?}, self.send())\n    }}\n}}"
+             crate::runtime::{run}(PROVIDER, {id:?}, self.send())\n    }}\n}}"
         )
         .unwrap();
     }

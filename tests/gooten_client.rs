@@ -609,3 +609,39 @@ async fn redirects_are_not_followed() {
         "the body (and its billing key) went nowhere else"
     );
 }
+
+/// Gooten (ASP.NET) does not care about property-name case, and its own documents spell `PreConfiguredProducts`
+/// and `SKU` where the spec says `PreconfiguredProducts` and `Sku`: such an answer decodes into every field,
+/// nested ones included, instead of into an empty list with no error.
+#[tokio::test]
+async fn an_answer_spelled_in_another_case_decodes_into_every_field() {
+    let body = json!({
+        "PreConfiguredProducts": [{
+            "SKU": "PRP-Sunset-Canvas-12x12",
+            "name": "Sunset canvas 12x12",
+            "PRICE": {"price": 59.99, "currencyCode": "USD"},
+            "items": [{"productId": 43, "PRODUCTVARIANTSKU": "CanvsWrp-BlkWrp-12x12"}]
+        }],
+        "hadError": false
+    });
+    let server = ScriptedServer::start(move |_| Reply::json(200, body.clone())).await;
+    let client = client(server.url("/api"));
+    let page = client
+        .api()
+        .get_preconfigured_products()
+        .country_code("US")
+        .execute()
+        .await
+        .unwrap();
+    assert_eq!(page.preconfigured_products.len(), 1, "{page:?}");
+    let product = &page.preconfigured_products[0];
+    assert_eq!(product.sku.as_deref(), Some("PRP-Sunset-Canvas-12x12"));
+    assert_eq!(product.name.as_deref(), Some("Sunset canvas 12x12"));
+    let price = product.price.as_ref().unwrap();
+    assert_eq!(price.price.unwrap().to_string(), "59.99");
+    assert_eq!(price.currency_code.as_deref(), Some("USD"));
+    assert_eq!(
+        product.items[0].product_variant_sku.as_deref(),
+        Some("CanvsWrp-BlkWrp-12x12")
+    );
+}

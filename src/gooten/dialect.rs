@@ -93,6 +93,12 @@ impl Dialect for GootenDialect {
         Some(ErrorKind::Validation)
     }
 
+    /// ASP.NET Web API binds and writes property names without regard to case, and Gooten's own documents
+    /// spell some differently (`PreConfiguredProducts`, `SKU`): answers are decoded matching names ignoring case.
+    fn case_insensitive_names(&self) -> bool {
+        true
+    }
+
     fn details(&self, _status: StatusCode, body: &[u8]) -> ErrorDetails {
         let Some(envelope) = parse(body) else {
             return ErrorDetails::default();

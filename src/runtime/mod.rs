@@ -9,6 +9,8 @@
 //! The per-call facts the error mapping needs (raw body, original status, attempts) travel from the hooks to
 //! [`Runtime::call`] in a task-local [`CallRecord`], because progenitor's error type cannot carry them.
 
+mod case_insensitive;
+mod decode;
 mod options;
 mod path_guard;
 mod retry;
@@ -45,6 +47,8 @@ pub(crate) struct OperationMeta {
     /// The path template of the spec (`/shops/{shop_id}/orders/{code}`), which every request of the operation
     /// must match (see `path_guard`).
     pub path: &'static str,
+    /// The 2xx statuses the spec documents; an answer with another status is not decoded as a success.
+    pub success: &'static [u16],
     /// Safe to send twice: GET/HEAD/PUT/DELETE/OPTIONS, or a POST marked `x-idempotent: true` in the spec.
     pub idempotent: bool,
     /// The names of the security schemes the operation requires (first alternative of `security`).
@@ -80,6 +84,10 @@ pub(crate) trait Dialect: Send + Sync + 'static {
     fn classify(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Option<ErrorKind>;
     /// The provider's reference code, message and field errors in an error answer.
     fn details(&self, status: StatusCode, body: &[u8]) -> ErrorDetails;
+    /// Whether the provider matches property names ignoring case (ASP.NET), so answers are decoded that way.
+    fn case_insensitive_names(&self) -> bool {
+        false
+    }
 }
 
 /// What a provider's error body says.
@@ -100,7 +108,8 @@ struct Shared {
     provider: Provider,
     /// The path of the client's base URL (`/api`, `/v1`, or empty), which every request path starts with.
     base_path: String,
-    operations: &'static [OperationMeta],
+    /// The operations by generated method name and by operationId.
+    operations: std::collections::HashMap<&'static str, &'static OperationMeta>,
     options: Options,
     http: reqwest::Client,
     auth: Box<dyn Auth>,
@@ -135,6 +144,10 @@ pub(crate) struct CallRecord {
     pub failure: Option<Error>,
     /// The runtime that ran the call (set by the `pre` hook), for the error mapping.
     pub runtime: Option<Runtime>,
+    /// How to decode a success answer of this call (set by [`execute_decoded`]).
+    pub decoder: Option<decode::Decoder>,
+    /// The success answer, decoded by the `exec` hook.
+    pub decoded: Option<decode::Decoded>,
 }
 
 tokio::task_local! {
@@ -164,7 +177,10 @@ impl Runtime {
             shared: Arc::new(Shared {
                 provider,
                 base_path: base.path().trim_end_matches('/').to_string(),
-                operations,
+                operations: operations
+                    .iter()
+                    .flat_map(|op| [(op.method, op), (op.id, op)])
+                    .collect(),
                 options,
                 http,
                 auth: Box::new(auth),
@@ -195,8 +211,8 @@ impl Runtime {
     pub(crate) fn operation(&self, id: &str) -> &'static OperationMeta {
         self.shared
             .operations
-            .iter()
-            .find(|op| op.method == id || op.id == id)
+            .get(id)
+            .copied()
             .unwrap_or_else(|| panic!("operation {id} is not in the {} spec", self.shared.provider))
     }
 
@@ -331,7 +347,7 @@ impl Runtime {
                         pending = Some(again);
                         continue;
                     }
-                    return Ok(self.finish(answer, kind, retry_after));
+                    return Ok(self.finish(answer, kind, retry_after, op));
                 }
                 Err(Failure::Refused(failure)) => {
                     tracing::warn!(attempt, elapsed_ms, error = %failure, "answer refused");
@@ -380,11 +396,25 @@ impl Runtime {
         // The server answered, so a non-idempotent request may have been applied.
         let failure = failure.with_outcome_unknown(!op.idempotent);
         record(|r| r.failure = Some(failure));
-        let response = http::Response::builder()
-            .status(StatusCode::BAD_GATEWAY)
-            .body(Bytes::new())
-            .expect("a static response");
-        reqwest::Response::from(response)
+        decode::stand_in()
+    }
+
+    /// A 2xx answer whose body is not what the spec promises: for a non-idempotent request the provider may
+    /// well have applied it, so the error says so rather than let a caller resend. The serde error is kept as
+    /// text only (scrubbed): it may quote a value of the body.
+    fn undecodable(
+        &self,
+        op: &'static OperationMeta,
+        status: StatusCode,
+        body: &[u8],
+        detail: String,
+    ) -> Error {
+        let secrets = self.secrets();
+        Error::new(ErrorKind::Decode)
+            .with_status(status)
+            .with_message(scrub_str(&detail, &secrets))
+            .with_body(Bytes::from(scrub(body, &secrets)))
+            .with_outcome_unknown(!op.idempotent)
     }
 
     /// Records the answer for the error mapping and rebuilds a response for the generated code. A 2xx answer
@@ -394,7 +424,35 @@ impl Runtime {
         answer: Answer,
         kind: Option<ErrorKind>,
         retry_after: Option<std::time::Duration>,
+        op: &'static OperationMeta,
     ) -> reqwest::Response {
+        // A documented success of a call that brought its decoder: decoded here, once.
+        let decoder = CALL.try_with(|r| r.borrow().decoder).ok().flatten();
+        if let Some(decode) = decoder
+            && kind.is_none()
+            && op.success.contains(&answer.status.as_u16())
+        {
+            let case_insensitive = self.shared.dialect.case_insensitive_names();
+            let status = answer.status;
+            match decode(&answer.body, case_insensitive) {
+                Ok(value) => record(|r| {
+                    r.status = Some(status);
+                    r.decoded = Some(value);
+                }),
+                Err(e) => {
+                    let detail = format!(
+                        "the answer does not match the {} spec: {e}",
+                        self.shared.provider
+                    );
+                    let failure = self.undecodable(op, status, &answer.body, detail);
+                    record(|r| {
+                        r.status = Some(status);
+                        r.failure = Some(failure);
+                    });
+                }
+            }
+            return decode::stand_in();
+        }
         // Kept for every answer (a cheap reference-counted clone): even a success status the spec does not
         // list, or a 2xx body that does not decode, must come back to the caller. Scrubbed when it becomes
         // part of an error.
@@ -505,16 +563,12 @@ impl Runtime {
             err
         };
         // An answer that is not an error but not what the spec promises either (an unlisted success status, a
-        // redirect, a 2xx body that does not decode): for a non-idempotent request the provider may well have
-        // applied it, so say so rather than let a caller resend.
+        // redirect, a 2xx body that does not decode).
         let unexpected = |status: StatusCode, body: Bytes, detail: String| {
-            base(ErrorKind::Decode)
-                .with_status(status)
-                .with_message(
-                    String::from_utf8_lossy(&scrub(detail.as_bytes(), &secrets)).into_owned(),
-                )
-                .with_body(Bytes::from(scrub(&body, &secrets)))
-                .with_outcome_unknown(!op.idempotent)
+            self.undecodable(op, status, &body, detail)
+                .with_provider(self.shared.provider)
+                .with_operation(operation)
+                .with_attempts(rec.attempts)
         };
         match error {
             P::ErrorResponse(_) | P::UnexpectedResponse(_) if rec.status.is_some() => {
@@ -590,17 +644,49 @@ pub trait Execute {
 }
 
 /// Runs one generated call inside a fresh [`CallRecord`] and maps its error into the crate's [`Error`].
-pub(crate) async fn execute<T, E>(
+pub(crate) async fn execute<T: 'static, E>(
     provider: Provider,
     operation: &'static str,
     future: impl Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 ) -> Result<T> {
-    let (result, rec) = CALL
-        .scope(RefCell::new(CallRecord::default()), async {
+    run(provider, operation, None, future).await
+}
+
+/// [`execute`] for an operation whose success answer is JSON: the runtime decodes it once, itself (names matched
+/// ignoring case where the provider does), instead of the generated code.
+pub(crate) async fn execute_decoded<T, E>(
+    provider: Provider,
+    operation: &'static str,
+    future: impl Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+) -> Result<T>
+where
+    T: serde::de::DeserializeOwned + Send + 'static,
+{
+    run(provider, operation, Some(decode::decoder::<T>()), future).await
+}
+
+async fn run<T: 'static, E>(
+    provider: Provider,
+    operation: &'static str,
+    decoder: Option<decode::Decoder>,
+    future: impl Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+) -> Result<T> {
+    let record = CallRecord {
+        decoder,
+        ..CallRecord::default()
+    };
+    let (result, mut rec) = CALL
+        .scope(RefCell::new(record), async {
             let result = future.await;
             (result, CALL.with(|r| r.take()))
         })
         .await;
+    if let Some(decoded) = rec.decoded.take() {
+        return match decoded.downcast::<T>() {
+            Ok(value) => Ok(*value),
+            Err(_) => unreachable!("the decoder of {operation} produced another type"),
+        };
+    }
     match result {
         Ok(value) => Ok(value.into_inner()),
         Err(error) => match rec.runtime.clone() {

@@ -1,0 +1,367 @@
+//! Decoding with property names matched case-insensitively, in the same single pass as ordinary decoding.
+//!
+//! Gooten is an ASP.NET service: it binds names case-insensitively, its documents spell one property several ways
+//! (`PreconfiguredProducts` / `PreConfiguredProducts`, `Sku` / `SKU`), and a derived `Deserialize` matches
+//! names exactly, so an answer spelling a field differently would decode with that field missing (for a list:
+//! empty, with no error). serde hands `deserialize_struct` the names the type expects, so this wrapper maps each
+//! incoming key onto the expected name it equals ignoring ASCII case (an exact match wins), and wraps every
+//! nested value the same way. Keys of maps (`BTreeMap` fields) are left as they are.
+//!
+//! Limits: content that serde buffers before deciding its type (`#[serde(untagged)]`, `#[serde(flatten)]`) is
+//! matched exactly below that point; the generated types use neither for Gooten's objects.
+
+use std::{borrow::Cow, fmt};
+
+use serde::de::{
+    self, DeserializeSeed, Deserializer, EnumAccess, IntoDeserializer, MapAccess, SeqAccess,
+    VariantAccess, Visitor,
+};
+
+/// A deserializer whose structs match property names ignoring ASCII case.
+pub(crate) struct CaseInsensitive<D>(pub D);
+
+macro_rules! forward {
+    ($($method:ident)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            self.0.$method(Wrap(visitor))
+        }
+    )*};
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for CaseInsensitive<D> {
+    type Error = D::Error;
+
+    forward! {
+        deserialize_any deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_u128
+        deserialize_f32 deserialize_f64 deserialize_char deserialize_str deserialize_string
+        deserialize_bytes deserialize_byte_buf deserialize_option deserialize_unit deserialize_seq
+        deserialize_map deserialize_identifier deserialize_ignored_any
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_unit_struct(name, Wrap(visitor))
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_newtype_struct(name, Wrap(visitor))
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_tuple(len, Wrap(visitor))
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_tuple_struct(name, len, Wrap(visitor))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0
+            .deserialize_struct(name, fields, StructVisitor { fields, visitor })
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_enum(name, variants, Wrap(visitor))
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.0.is_human_readable()
+    }
+}
+
+/// Wraps a visitor, a seed or an access so that everything below it is decoded case-insensitively too.
+struct Wrap<T>(T);
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Wrap<S> {
+    type Value = S::Value;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
+        self.0.deserialize(CaseInsensitive(deserializer))
+    }
+}
+
+macro_rules! visit_plain {
+    ($($method:ident: $ty:ty),*) => {$(
+        fn $method<E: de::Error>(self, value: $ty) -> Result<V::Value, E> {
+            self.0.$method(value)
+        }
+    )*};
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    visit_plain! {
+        visit_bool: bool, visit_i8: i8, visit_i16: i16, visit_i32: i32, visit_i64: i64, visit_i128: i128,
+        visit_u8: u8, visit_u16: u16, visit_u32: u32, visit_u64: u64, visit_u128: u128, visit_f32: f32,
+        visit_f64: f64, visit_char: char, visit_str: &str, visit_borrowed_str: &'de str, visit_string: String,
+        visit_bytes: &[u8], visit_borrowed_bytes: &'de [u8], visit_byte_buf: Vec<u8>
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
+        self.0.visit_none()
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+        self.0.visit_unit()
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
+        self.0.visit_some(CaseInsensitive(deserializer))
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<V::Value, D::Error> {
+        self.0.visit_newtype_struct(CaseInsensitive(deserializer))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        self.0.visit_seq(Wrap(seq))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.0.visit_map(Wrap(map))
+    }
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
+        self.0.visit_enum(Wrap(data))
+    }
+}
+
+impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Wrap<A> {
+    type Error = A::Error;
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, A::Error> {
+        self.0.next_element_seed(Wrap(seed))
+    }
+    fn size_hint(&self) -> Option<usize> {
+        self.0.size_hint()
+    }
+}
+
+/// A map whose keys are kept as they are (a `BTreeMap` field) and whose values are wrapped.
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Wrap<A> {
+    type Error = A::Error;
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        self.0.next_key_seed(seed)
+    }
+    fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
+        self.0.next_value_seed(Wrap(seed))
+    }
+    fn size_hint(&self) -> Option<usize> {
+        self.0.size_hint()
+    }
+}
+
+impl<'de, A: EnumAccess<'de>> EnumAccess<'de> for Wrap<A> {
+    type Error = A::Error;
+    type Variant = Wrap<A::Variant>;
+    fn variant_seed<T: DeserializeSeed<'de>>(
+        self,
+        seed: T,
+    ) -> Result<(T::Value, Self::Variant), A::Error> {
+        let (value, variant) = self.0.variant_seed(seed)?;
+        Ok((value, Wrap(variant)))
+    }
+}
+
+impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Wrap<A> {
+    type Error = A::Error;
+    fn unit_variant(self) -> Result<(), A::Error> {
+        self.0.unit_variant()
+    }
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, A::Error> {
+        self.0.newtype_variant_seed(Wrap(seed))
+    }
+    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
+        self.0.tuple_variant(len, Wrap(visitor))
+    }
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, A::Error> {
+        self.0
+            .struct_variant(fields, StructVisitor { fields, visitor })
+    }
+}
+
+/// The visitor of a struct: its map's keys are matched against `fields` ignoring case.
+struct StructVisitor<V> {
+    fields: &'static [&'static str],
+    visitor: V,
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for StructVisitor<V> {
+    type Value = V::Value;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.visitor.expecting(f)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.visitor.visit_map(StructFields {
+            fields: self.fields,
+            map,
+        })
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        self.visitor.visit_seq(Wrap(seq))
+    }
+}
+
+struct StructFields<A> {
+    fields: &'static [&'static str],
+    map: A,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for StructFields<A> {
+    type Error = A::Error;
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        let Some(Key(key)) = self.map.next_key::<Key<'de>>()? else {
+            return Ok(None);
+        };
+        let expected = self
+            .fields
+            .iter()
+            .find(|f| **f == key)
+            .or_else(|| self.fields.iter().find(|f| f.eq_ignore_ascii_case(&key)));
+        match expected {
+            Some(field) => seed
+                .deserialize(IntoDeserializer::<A::Error>::into_deserializer(*field))
+                .map(Some),
+            None => match key {
+                Cow::Borrowed(key) => seed
+                    .deserialize(de::value::BorrowedStrDeserializer::new(key))
+                    .map(Some),
+                Cow::Owned(key) => seed
+                    .deserialize(IntoDeserializer::<A::Error>::into_deserializer(key))
+                    .map(Some),
+            },
+        }
+    }
+    fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
+        self.map.next_value_seed(Wrap(seed))
+    }
+    fn size_hint(&self) -> Option<usize> {
+        self.map.size_hint()
+    }
+}
+
+/// A map key, borrowed from the input when it has no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a property name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Decodes `T` from JSON `bytes`, matching property names ignoring case, and refuses trailing content.
+pub(crate) fn from_slice<T: de::DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = T::deserialize(CaseInsensitive(&mut deserializer))?;
+    deserializer.end()?;
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Line {
+        #[serde(rename = "Sku")]
+        sku: String,
+        #[serde(rename = "Quantity")]
+        quantity: i32,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Page {
+        #[serde(rename = "PreconfiguredProducts", default)]
+        products: Vec<Line>,
+        #[serde(rename = "Meta", default)]
+        meta: std::collections::BTreeMap<String, String>,
+        #[serde(rename = "Next")]
+        next: Option<Box<Page>>,
+    }
+
+    #[test]
+    fn nested_property_names_match_ignoring_case() {
+        let json = br#"{"PreConfiguredProducts":[{"SKU":"A-1","quantity":2},{"sku":"B\u002d2","QUANTITY":1}],
+            "META":{"KeepMyCase":"x"},"next":{"preconfiguredproducts":[{"Sku":"C","Quantity":3}]}}"#;
+        let page: Page = super::from_slice(json).unwrap();
+        assert_eq!(page.products.len(), 2);
+        assert_eq!(page.products[1].sku, "B-2");
+        assert_eq!(page.products[0].quantity, 2);
+        assert_eq!(page.meta.get("KeepMyCase").map(String::as_str), Some("x"));
+        assert_eq!(page.next.unwrap().products[0].sku, "C");
+        // Exact decoding drops the list silently: the failure this module exists for.
+        let exact: Page = serde_json::from_slice(json).unwrap();
+        assert!(exact.products.is_empty());
+    }
+
+    #[test]
+    fn an_exact_match_wins_and_errors_still_surface() {
+        #[derive(Debug, Deserialize)]
+        struct Both {
+            #[serde(rename = "Id")]
+            id: i64,
+            #[serde(rename = "ID")]
+            upper: Option<i64>,
+        }
+        let both: Both = super::from_slice(br#"{"ID":2,"Id":1}"#).unwrap();
+        assert_eq!((both.id, both.upper), (1, Some(2)));
+        assert!(super::from_slice::<Line>(br#"{"sku":"A","quantity":"x"}"#).is_err());
+        assert!(super::from_slice::<Line>(br#"{"sku":"A","quantity":1} trailing"#).is_err());
+    }
+}

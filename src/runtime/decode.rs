@@ -1,0 +1,46 @@
+//! The runtime decodes a success answer itself, once, into the operation's type: with property names matched
+//! ignoring case where the provider does (Gooten), and without the generated code parsing the same bytes again.
+//!
+//! `execute_decoded` puts a [`Decoder`] for the output type into the call record; the `exec` hook decodes a
+//! documented 2xx answer with it, keeps the value in the record and hands the generated code a stand-in answer
+//! it does not decode (see [`stand_in`]); `execute_decoded` then returns the kept value. A call made on a
+//! generated builder's own `send()` has no decoder and gets the real answer, decoded by the generated code.
+
+use std::any::Any;
+
+use bytes::Bytes;
+use http::StatusCode;
+use serde::de::DeserializeOwned;
+
+use super::case_insensitive;
+
+/// A decoded value of the operation's output type.
+pub(crate) type Decoded = Box<dyn Any + Send>;
+
+/// Decodes an answer body into the operation's output type (case-insensitively when the flag is set).
+pub(crate) type Decoder = fn(&[u8], bool) -> serde_json::Result<Decoded>;
+
+/// The [`Decoder`] of `T`.
+pub(crate) fn decoder<T: DeserializeOwned + Send + 'static>() -> Decoder {
+    |body, case_insensitive| {
+        let value: T = if case_insensitive {
+            case_insensitive::from_slice(body)?
+        } else {
+            serde_json::from_slice(body)?
+        };
+        Ok(Box::new(value))
+    }
+}
+
+/// The status of the stand-in answer: no spec documents it, so the generated code takes its "unexpected
+/// response" path without reading a body.
+const STAND_IN_STATUS: u16 = 599;
+
+/// The answer handed to the generated code once the runtime has decoded (or refused) the real one.
+pub(crate) fn stand_in() -> reqwest::Response {
+    let response = http::Response::builder()
+        .status(StatusCode::from_u16(STAND_IN_STATUS).expect("a valid status"))
+        .body(Bytes::new())
+        .expect("a static response");
+    reqwest::Response::from(response)
+}
