@@ -250,13 +250,11 @@ impl Error {
         self.inner.outcome_unknown
     }
 
-    /// Whether sending the same request again may succeed: rate limiting, server errors, timeouts and
-    /// transport failures. Validation, authentication and the like will fail again.
+    /// Whether sending the same request again may succeed: rate limiting, server errors (but 501 and 505, which
+    /// will not change), timeouts and transport failures. Validation, authentication and the like will fail
+    /// again. The runtime retries idempotent requests by this same rule.
     pub fn is_retryable(&self) -> bool {
-        matches!(
-            self.inner.kind,
-            ErrorKind::RateLimited | ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Transport
-        )
+        crate::runtime::retryable_kind(self.inner.kind, self.inner.status)
     }
 
     pub(crate) fn with_provider(mut self, provider: Provider) -> Self {

@@ -23,7 +23,7 @@ use crate::{
     Provider, RetryPolicy, Secret,
     error::{Error, ErrorKind, Result},
     runtime::{
-        Auth, BoxFuture, OperationMeta,
+        self as runtime, Auth, BoxFuture, OperationMeta,
         transport::{self, Failure},
     },
     secret::scrub,
@@ -317,31 +317,26 @@ impl TokenManager {
             status = Empty,
             expires_in_s = Empty,
         );
-        async {
-            let mut attempt = 0;
-            loop {
-                attempt += 1;
+        // A token request changes nothing, so it goes through the crate's one retry loop like any idempotent
+        // request.
+        runtime::retry_errors(
+            &self.retry,
+            self.retry.max_attempts(),
+            "the token request",
+            |attempt| async move {
                 tracing::Span::current().record("attempt", attempt);
-                let error = match self.fetch_once().await {
+                match self.fetch_once().await {
                     Ok(issued) => {
                         if let Some(lifetime) = issued.lifetime {
                             tracing::Span::current().record("expires_in_s", lifetime.as_secs());
                         }
                         tracing::debug!(attempt, "access token issued");
-                        return Ok(issued);
+                        Ok(issued)
                     }
-                    Err(error) => error.with_attempts(attempt),
-                };
-                if !error.is_retryable() || attempt >= self.retry.max_attempts() {
-                    return Err(error);
+                    Err(error) => Err(error.with_attempts(attempt)),
                 }
-                let Some(delay) = self.retry.delay(attempt + 1, error.retry_after()) else {
-                    return Err(error);
-                };
-                tracing::warn!(attempt, kind = %error.kind(), delay_ms = delay.as_millis() as u64, "retrying the token request");
-                tokio::time::sleep(delay).await;
-            }
-        }
+            },
+        )
         .instrument(span)
         .await
     }

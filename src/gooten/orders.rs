@@ -129,7 +129,14 @@ impl Client {
                 }
                 (Some(source_id), _) if may_exist => {
                     tracing::warn!(attempt, kind = %error.kind(), "submission outcome unknown; looking the order up by SourceId");
-                    match runtime::persist(&self.retry, || self.get_order(source_id)).await {
+                    match runtime::retry_errors(
+                        &self.retry,
+                        self.retry.max_attempts(),
+                        "the order lookup",
+                        |_| self.get_order(source_id),
+                    )
+                    .await
+                    {
                         Ok(existing) => {
                             return self
                                 .existing(existing, source_id, attempt)
@@ -161,7 +168,14 @@ impl Client {
         attempt: u32,
         duplicate: Error,
     ) -> Result<SubmittedOrder> {
-        match runtime::persist(&self.retry, || self.get_order(source_id)).await {
+        match runtime::retry_errors(
+            &self.retry,
+            self.retry.max_attempts(),
+            "the order lookup",
+            |_| self.get_order(source_id),
+        )
+        .await
+        {
             Ok(existing) => self
                 .existing(existing, source_id, attempt)
                 .ok_or_else(|| duplicate.with_attempts(attempt)),

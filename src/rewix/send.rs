@@ -242,7 +242,14 @@ impl Client {
                     attempt,
                     "order accepted with an unreadable answer; looking it up by key"
                 );
-                return match runtime::persist(&self.retry, || self.find_order(order.key())).await {
+                return match runtime::retry_errors(
+                    &self.retry,
+                    self.retry.max_attempts(),
+                    "the order lookup",
+                    |_| self.find_order(order.key()),
+                )
+                .await
+                {
                     Ok(Some(found)) => Ok(SentOrder::unreadable_answer(order, found, attempt)),
                     _ => Err(error.with_outcome_unknown(true).with_attempts(attempt)),
                 };
@@ -269,7 +276,14 @@ impl Client {
                     kind = %error.kind(),
                     "order outcome unknown; looking it up by key before sending again"
                 );
-                match runtime::persist(&self.retry, || self.find_order(order.key())).await {
+                match runtime::retry_errors(
+                    &self.retry,
+                    self.retry.max_attempts(),
+                    "the order lookup",
+                    |_| self.find_order(order.key()),
+                )
+                .await
+                {
                     Ok(Some(found)) => return Ok(SentOrder::existing(order, found, attempt)),
                     // Not stored: sending again cannot make a second order.
                     Ok(None) if attempt < max_attempts => {}

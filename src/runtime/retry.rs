@@ -139,30 +139,82 @@ impl Timeouts {
     }
 }
 
-/// Runs an idempotent lookup that decides whether an order already exists, in up to `max_attempts` rounds
-/// while it fails with a retryable error (each round is itself retried by the runtime).
-///
-/// Exactly-once submission must not give up on such a lookup lightly: without its answer the order cannot be
-/// sent again, so the caller would be left with "the order may exist".
-pub(crate) async fn persist<T, F, Fut>(policy: &RetryPolicy, mut lookup: F) -> crate::Result<T>
+/// What one attempt came to, for [`with_retries`].
+pub(crate) enum Attempt<T> {
+    /// The result: return it.
+    Done(T),
+    /// A failure another attempt may cure (the provider's `Retry-After`, if it gave one); `fallback` is the
+    /// result when no attempt is left or the provider asks for a longer wait than the policy allows.
+    Retry {
+        fallback: T,
+        retry_after: Option<Duration>,
+    },
+}
+
+/// The one retry loop of the crate, used by every call path (API calls, order lookups, token requests): runs
+/// `attempt(n)` for n = 1, 2, ... until it is done, `max_attempts` are used (1 for a request that is not
+/// idempotent), or the provider asks to wait longer than the policy allows; waits the policy's jittered
+/// backoff (or the provider's `Retry-After`) in between.
+pub(crate) async fn with_retries<T, F, Fut>(
+    policy: &RetryPolicy,
+    max_attempts: u32,
+    what: &'static str,
+    mut attempt: F,
+) -> T
 where
-    F: FnMut() -> Fut,
+    F: FnMut(u32) -> Fut,
+    Fut: std::future::Future<Output = Attempt<T>>,
+{
+    let mut n = 0;
+    loop {
+        n += 1;
+        let (fallback, retry_after) = match attempt(n).await {
+            Attempt::Done(result) => return result,
+            Attempt::Retry {
+                fallback,
+                retry_after,
+            } => (fallback, retry_after),
+        };
+        let delay = (n < max_attempts)
+            .then(|| policy.delay(n + 1, retry_after))
+            .flatten();
+        let Some(delay) = delay else {
+            return fallback;
+        };
+        tracing::warn!(
+            attempt = n,
+            delay_ms = delay.as_millis() as u64,
+            "retrying {what}"
+        );
+        tokio::time::sleep(delay).await;
+    }
+}
+
+/// [`with_retries`] for a call that already ends in the crate's [`Error`](crate::Error): retried while the
+/// error [is retryable](crate::Error::is_retryable).
+pub(crate) async fn retry_errors<T, F, Fut>(
+    policy: &RetryPolicy,
+    max_attempts: u32,
+    what: &'static str,
+    mut call: F,
+) -> crate::Result<T>
+where
+    F: FnMut(u32) -> Fut,
     Fut: std::future::Future<Output = crate::Result<T>>,
 {
-    let mut round = 0;
-    loop {
-        round += 1;
-        match lookup().await {
-            Err(error) if error.is_retryable() && round < policy.max_attempts() => {
-                let Some(delay) = policy.delay(round + 1, error.retry_after()) else {
-                    return Err(error);
-                };
-                tracing::warn!(round, kind = %error.kind(), "order lookup failed; trying again");
-                tokio::time::sleep(delay).await;
+    with_retries(policy, max_attempts, what, |n| {
+        let future = call(n);
+        async move {
+            match future.await {
+                Err(error) if error.is_retryable() => Attempt::Retry {
+                    retry_after: error.retry_after(),
+                    fallback: Err(error),
+                },
+                result => Attempt::Done(result),
             }
-            result => return result,
         }
-    }
+    })
+    .await
 }
 
 /// Whether an error of `kind` is worth another attempt of an idempotent request.

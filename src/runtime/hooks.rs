@@ -1,0 +1,345 @@
+//! The hooks progenitor calls on every generated request: `pre` (path check, credentials) and `exec` (send
+//! with timeouts and the retry loop, read the answer within its size limit, classify it, decode a success once,
+//! record what the error mapping needs, trace it).
+
+use std::{
+    sync::{
+        Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Instant,
+};
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, StatusCode};
+use progenitor_client::{OperationInfo, ResponseValue};
+use tracing::{Instrument, field::Empty};
+
+use super::{
+    OperationMeta, Runtime,
+    call::{CALL, execute, record},
+    decode, path_guard,
+    retry::{self, Attempt},
+    transport::{self, Answer, Failure},
+};
+use crate::error::{Error, ErrorKind, Result};
+
+/// The status we hand progenitor for a 2xx answer whose body says it is an error, so that the generated code
+/// takes its error path; the real status stays in the [`CallRecord`] and in the error.
+const REWRITTEN_ERROR_STATUS: StatusCode = StatusCode::BAD_REQUEST;
+
+impl Runtime {
+    /// The `pre` hook: drops progenitor's `api-version` header (no provider documents it), refuses a request
+    /// whose path parameters would change the path the spec gives, and adds the credentials the operation
+    /// needs.
+    pub(crate) async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> std::result::Result<(), progenitor_client::Error<E>> {
+        request.headers_mut().remove("api-version");
+        let runtime = self.clone();
+        record(move |r| r.runtime = Some(runtime));
+        let op = self.operation(info.operation_id);
+        let checked =
+            path_guard::check(&self.shared.base_path, op.path, request.url().path(), op.id);
+        // The path is checked first: a refused request must not even fetch a token.
+        let prepared = match checked {
+            Ok(()) => self.shared.auth.apply(request, op).await,
+            Err(refused) => Err(refused),
+        };
+        match prepared {
+            Ok(()) => Ok(()),
+            Err(err) => {
+                let text = err.to_string();
+                record(|r| r.failure = Some(err));
+                Err(progenitor_client::Error::Custom(text))
+            }
+        }
+    }
+
+    /// The `exec` hook: sends the request with timeouts and retries (idempotent requests only), buffers the
+    /// answer, classifies it, records what the error mapping needs, and traces it.
+    pub(crate) async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let op = self.operation(info.operation_id);
+        let span = tracing::info_span!(
+            "fulfillment_apis.request",
+            provider = self.shared.provider.as_str(),
+            operation = op.id,
+            method = %request.method(),
+            attempt = Empty,
+            status = Empty,
+            duration_ms = Empty,
+        );
+        let started = Instant::now();
+        let result = self
+            .exec_attempts(request, op)
+            .instrument(span.clone())
+            .await;
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        result
+    }
+
+    async fn exec_attempts(
+        &self,
+        request: reqwest::Request,
+        op: &'static OperationMeta,
+    ) -> reqwest::Result<reqwest::Response> {
+        let max_attempts = if op.idempotent {
+            self.shared.options.retry.max_attempts()
+        } else {
+            1
+        };
+        // Shared with each attempt's future, which must be `Send`: hence a mutex and an atomic, never contended.
+        let next = Mutex::new(Some(request));
+        let renewed = AtomicBool::new(false);
+        retry::with_retries(
+            &self.shared.options.retry,
+            max_attempts,
+            "the request",
+            |attempt| self.attempt(attempt, op, &next, &renewed),
+        )
+        .await
+    }
+
+    /// One attempt: sends the request (repeating it once after a 401 that renewed the credentials), reads and
+    /// classifies the answer, and says whether another attempt may help. Leaves a copy of the request in `next`
+    /// when one may follow.
+    async fn attempt(
+        &self,
+        attempt: u32,
+        op: &'static OperationMeta,
+        next: &Mutex<Option<reqwest::Request>>,
+        renewed: &AtomicBool,
+    ) -> Attempt<reqwest::Result<reqwest::Response>> {
+        let span = tracing::Span::current();
+        let taken = next.lock().map(|mut slot| slot.take()).ok().flatten();
+        let mut current = taken.expect("a request for every attempt");
+        // A copy for a retry or a repeat after renewing credentials (bodies here are bytes, so this is cheap).
+        let mut spare = current.try_clone();
+        *current.timeout_mut() = Some(self.shared.options.timeouts.attempt());
+        span.record("attempt", attempt);
+        record(|r| r.attempts = attempt);
+        let sent_at = Instant::now();
+        let mut outcome = self.send_once(current).await;
+        // A 401 means the provider refused the request, so even a POST was not applied: renew the credentials
+        // once and repeat the request once.
+        if let Ok(answer) = &outcome
+            && answer.status == StatusCode::UNAUTHORIZED
+            && !renewed.load(Ordering::Relaxed)
+            && let Some(mut again) = spare.take()
+            && self.shared.auth.renew(&again).await
+        {
+            renewed.store(true, Ordering::Relaxed);
+            if self.shared.auth.apply(&mut again, op).await.is_ok() {
+                tracing::info!(attempt, "credentials renewed after 401; repeating once");
+                spare = again.try_clone();
+                *again.timeout_mut() = Some(self.shared.options.timeouts.attempt());
+                outcome = self.send_once(again).await;
+            }
+        }
+        let elapsed_ms = sent_at.elapsed().as_millis() as u64;
+        let retry_with = |spare: Option<reqwest::Request>| {
+            let possible = spare.is_some();
+            if let Ok(mut slot) = next.lock() {
+                *slot = spare;
+            }
+            possible
+        };
+        match outcome {
+            Ok(answer) => {
+                let kind =
+                    self.shared
+                        .dialect
+                        .classify(answer.status, &answer.headers, &answer.body);
+                span.record("status", answer.status.as_u16());
+                tracing::debug!(
+                    attempt,
+                    status = answer.status.as_u16(),
+                    elapsed_ms,
+                    error = kind.map(|k| k.as_str()),
+                    "answer"
+                );
+                let retry_after = retry::retry_after(&answer.headers);
+                let retryable = kind.is_some_and(|k| retry::retryable_kind(k, Some(answer.status)));
+                let status = answer.status;
+                let response = Ok(self.finish(answer, kind, retry_after, op));
+                if retryable && retry_with(spare) {
+                    tracing::debug!(attempt, status = status.as_u16(), "retryable answer");
+                    Attempt::Retry {
+                        fallback: response,
+                        retry_after,
+                    }
+                } else {
+                    Attempt::Done(response)
+                }
+            }
+            Err(Failure::Refused(failure)) => {
+                tracing::warn!(attempt, elapsed_ms, error = %failure, "answer refused");
+                Attempt::Done(Ok(self.refuse(failure, op)))
+            }
+            Err(Failure::Transport(error)) => {
+                tracing::debug!(
+                    attempt,
+                    elapsed_ms,
+                    timeout = error.is_timeout(),
+                    connect = error.is_connect(),
+                    "no answer"
+                );
+                let retryable = retry::retryable_transport(&error);
+                let failed = Err(error.without_url());
+                if retryable && retry_with(spare) {
+                    Attempt::Retry {
+                        fallback: failed,
+                        retry_after: None,
+                    }
+                } else {
+                    Attempt::Done(failed)
+                }
+            }
+        }
+    }
+
+    async fn send_once(&self, request: reqwest::Request) -> Result<Answer, Failure> {
+        transport::send(
+            &self.shared.http,
+            request,
+            self.shared.options.max_response_bytes,
+        )
+        .await
+    }
+
+    /// Records an answer the runtime refused to use (too large, redirected) as the call's failure, and hands
+    /// progenitor a stand-in error answer so the generated code takes its error path; the error mapping then
+    /// returns the recorded failure.
+    fn refuse(&self, failure: Error, op: &'static OperationMeta) -> reqwest::Response {
+        // The server answered, so a non-idempotent request may have been applied.
+        let failure = failure.with_outcome_unknown(!op.idempotent);
+        record(|r| r.failure = Some(failure));
+        decode::stand_in()
+    }
+
+    /// Records the answer for the error mapping and rebuilds a response for the generated code. A 2xx answer
+    /// that the dialect calls an error gets a 4xx status so the generated code takes its error path.
+    fn finish(
+        &self,
+        answer: Answer,
+        kind: Option<ErrorKind>,
+        retry_after: Option<std::time::Duration>,
+        op: &'static OperationMeta,
+    ) -> reqwest::Response {
+        // A documented success of a call that brought its decoder: decoded here, once.
+        let decoder = CALL.try_with(|r| r.borrow().decoder).ok().flatten();
+        if let Some(decode) = decoder
+            && kind.is_none()
+            && op.success.contains(&answer.status.as_u16())
+        {
+            let case_insensitive = self.shared.dialect.case_insensitive_names();
+            let status = answer.status;
+            match decode(&answer.body, case_insensitive) {
+                Ok(value) => record(|r| {
+                    r.status = Some(status);
+                    r.decoded = Some(value);
+                }),
+                Err(e) => {
+                    let detail = format!(
+                        "the answer does not match the {} spec: {e}",
+                        self.shared.provider
+                    );
+                    let failure = self.undecodable(op, status, &answer.body, detail);
+                    record(|r| {
+                        r.status = Some(status);
+                        r.failure = Some(failure);
+                    });
+                }
+            }
+            return decode::stand_in();
+        }
+        // Kept for every answer (a cheap reference-counted clone): even a success status the spec does not
+        // list, or a 2xx body that does not decode, must come back to the caller. Scrubbed when it becomes
+        // part of an error.
+        record(|r| {
+            r.status = Some(answer.status);
+            r.error_kind = kind;
+            r.body = Some(answer.body.clone());
+            r.retry_after = retry_after;
+        });
+        let status = match kind {
+            Some(ErrorKind::Authentication) if answer.status.is_success() => {
+                StatusCode::UNAUTHORIZED
+            }
+            Some(_) if answer.status.is_success() => REWRITTEN_ERROR_STATUS,
+            _ => answer.status,
+        };
+        let mut builder = http::Response::builder()
+            .status(status)
+            .version(answer.version);
+        if let Some(headers) = builder.headers_mut() {
+            *headers = answer.headers;
+            if status != answer.status {
+                headers.insert(
+                    "x-fulfillment-apis-original-status",
+                    HeaderValue::from(answer.status.as_u16()),
+                );
+            }
+        }
+        let response = builder
+            .body(answer.body)
+            .expect("status and headers came from a valid response");
+        reqwest::Response::from(response)
+    }
+
+    /// Runs a hand-built request (for operations the generator leaves out) through the same hooks, returning
+    /// the raw success body.
+    pub(crate) async fn call_raw(
+        &self,
+        operation: &'static str,
+        mut request: reqwest::Request,
+    ) -> Result<(StatusCode, Bytes)> {
+        let info = OperationInfo {
+            operation_id: operation,
+        };
+        let future = async {
+            self.pre::<()>(&mut request, &info).await?;
+            let response = self.exec(request, &info).await?;
+            let status = response.status();
+            if !status.is_success() {
+                return Err(progenitor_client::Error::UnexpectedResponse(response));
+            }
+            let body = response
+                .bytes()
+                .await
+                .map_err(progenitor_client::Error::ResponseBodyError)?;
+            Ok(ResponseValue::new((status, body), status, HeaderMap::new()))
+        };
+        execute(self.shared.provider, operation, future).await
+    }
+}
+
+/// Implements progenitor's `ClientHooks` for a generated client by forwarding to its [`Runtime`].
+macro_rules! forward_client_hooks {
+    ($client:ty) => {
+        impl progenitor_client::ClientHooks<$crate::runtime::Runtime> for $client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                info: &progenitor_client::OperationInfo,
+            ) -> std::result::Result<(), progenitor_client::Error<E>> {
+                self.inner.pre(request, info).await
+            }
+
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                info: &progenitor_client::OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                self.inner.exec(request, info).await
+            }
+        }
+    };
+}
+pub(crate) use forward_client_hooks;
