@@ -60,7 +60,9 @@ impl Dialect for BooticDialect {
     fn classify(&self, status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> Option<ErrorKind> {
         if status.is_success() {
             // The JS client also treats a 2xx `errors` entity as a failure; no document shows one, but if the
-            // API sends it the caller must not take it for an order.
+            // API sends it the caller must not take it for an order. Only a body with an `"errors"` string at
+            // all can be one: the others are not parsed here (they are decoded once, into their type).
+            memchr::memmem::find(body, b"\"errors\"")?;
             let envelope = parse(body)?;
             return envelope.is_errors_entity().then_some(ErrorKind::Validation);
         }

@@ -54,8 +54,39 @@ fn parse(body: &[u8]) -> Option<Envelope> {
     })
 }
 
+/// Whether a body may be an error envelope: it has a `"HadError"` key whose value is `true`, or a `"Message"`
+/// key (either in any case). A byte search, not a parse: a success answer (which is `HadError: false` or has
+/// no such key) is then decoded once, into its type, and never parsed here.
+fn may_be_error(body: &[u8]) -> bool {
+    let mut had_error =
+        keys(body, b"haderror", b"rror\"").chain(keys(body, b"haderror", b"RROR\""));
+    let mut message = keys(body, b"message", b"ssage\"").chain(keys(body, b"message", b"SSAGE\""));
+    had_error.any(|rest| trim_start(rest).starts_with(b"true")) || message.next().is_some()
+}
+
+/// For each `"<key>":` in `body` (key compared ignoring ASCII case), the bytes after the colon. `tail` is the
+/// key's last letters and closing quote as they are spelled (lower or upper case), searched for with SIMD.
+fn keys<'a>(body: &'a [u8], key: &'a [u8], tail: &'a [u8]) -> impl Iterator<Item = &'a [u8]> + 'a {
+    memchr::memmem::find_iter(body, tail).filter_map(move |at| {
+        let end = at + tail.len();
+        let start = end.checked_sub(key.len() + 2)?;
+        let quoted = &body[start..end];
+        let is_key = quoted[0] == b'"' && quoted[1..quoted.len() - 1].eq_ignore_ascii_case(key);
+        let rest = trim_start(&body[end..]);
+        (is_key && rest.first() == Some(&b':')).then(|| &rest[1..])
+    })
+}
+
+fn trim_start(bytes: &[u8]) -> &[u8] {
+    let skip = bytes.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    &bytes[skip..]
+}
+
 impl Dialect for GootenDialect {
     fn classify(&self, status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> Option<ErrorKind> {
+        if status.is_success() && !may_be_error(body) {
+            return None;
+        }
         let envelope = parse(body);
         let had_error = envelope.as_ref().and_then(|e| e.had_error) == Some(true);
         let message_only = envelope
@@ -189,6 +220,31 @@ mod tests {
         assert_eq!(classify(200, missing), Some(ErrorKind::NotFound));
         assert_eq!(classify(404, missing), Some(ErrorKind::NotFound));
         assert_eq!(classify(503, "<html>busy</html>"), Some(ErrorKind::Server));
+    }
+
+    #[test]
+    fn the_byte_scan_finds_every_envelope_and_skips_successes() {
+        for error in [
+            &br#"{"HadError":true}"#[..],
+            br#"{"Items":[], "hadError" : true }"#,
+            br#"{"HADERROR":	true}"#,
+            br#"{"Message":"Authorization has been denied for this request. Invalid recipeId."}"#,
+            br#"{"message": null}"#,
+        ] {
+            assert!(may_be_error(error), "{}", String::from_utf8_lossy(error));
+        }
+        for success in [
+            &br#"{"HadError":false,"Items":[{"Sku":"x"}]}"#[..],
+            br#"{"Errors":[],"ErrorMessage":"none","Note":"HadError\":true"}"#,
+            br#"{"Id":"7-abc"}"#,
+            b"",
+        ] {
+            assert!(
+                !may_be_error(success),
+                "{}",
+                String::from_utf8_lossy(success)
+            );
+        }
     }
 
     #[test]
