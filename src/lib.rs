@@ -9,11 +9,13 @@
 
 mod base_url;
 mod error;
+mod exactly_once;
 mod open_enum;
 mod runtime;
 mod secret;
 
 pub use error::{Error, ErrorKind, FieldError, Provider, Result};
+pub use exactly_once::Outcome;
 pub use open_enum::OpenEnum;
 pub use runtime::{DEFAULT_MAX_RESPONSE_BYTES, Execute, RetryPolicy, Runtime, Timeouts};
 pub use secret::Secret;

@@ -12,23 +12,15 @@
 use tracing::Instrument;
 
 use crate::{
-    Execute,
+    Execute, Outcome,
     error::{Error, ErrorKind, Result},
-    runtime,
+    exactly_once::{self, Resolved},
 };
 
 use super::{Client, types};
 
-/// How [`Client::submit_order`] ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum SubmitOutcome {
-    /// This call created the order.
-    Created,
-    /// An earlier attempt of this call created the order (its answer was lost); it was found by SourceId and
-    /// not submitted again.
-    AlreadyExisted,
-}
+/// How [`Client::submit_order`] ended: the crate's one [`Outcome`](crate::Outcome).
+pub type SubmitOutcome = crate::Outcome;
 
 /// An order Gooten has accepted.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,124 +79,69 @@ impl Client {
             .await
     }
 
+    /// The exactly-once engine (src/exactly_once.rs) with Gooten's parts: send the order; look it up by
+    /// SourceId (an order without one cannot be looked up).
     async fn submit_exactly_once(
         &self,
         order: types::Order,
         source_id: Option<String>,
     ) -> Result<SubmittedOrder> {
-        let max_attempts = self.retry.max_attempts();
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let error = match self
+        let send = || async {
+            let response = self
                 .api()
                 .submit_order()
                 .body(order.clone())
                 .execute()
-                .await
-            {
-                Ok(response) => match response.id.filter(|id| !id.is_empty()) {
-                    Some(id) => {
-                        return Ok(SubmittedOrder {
-                            id,
-                            source_id,
-                            outcome: SubmitOutcome::Created,
-                            attempts: attempt,
-                        });
-                    }
-                    // Accepted, but without the Id: the order exists; find it rather than send it again.
-                    None => Error::new(ErrorKind::Decode)
-                        .with_provider(crate::Provider::Gooten)
-                        .with_operation("submitOrder")
-                        .with_message("Gooten accepted the order but returned no Id")
-                        .with_outcome_unknown(true),
+                .await?;
+            // Accepted, but without the Id: the order exists; the engine finds it rather than send it again.
+            response.id.filter(|id| !id.is_empty()).ok_or_else(|| {
+                Error::new(ErrorKind::Decode)
+                    .with_provider(crate::Provider::Gooten)
+                    .with_operation("submitOrder")
+                    .with_status(http::StatusCode::OK)
+                    .with_message("Gooten accepted the order but returned no Id")
+                    .with_outcome_unknown(true)
+            })
+        };
+        let look_up = source_id.as_deref().map(|source_id| {
+            move || async move {
+                match self.get_order(source_id).await {
+                    Ok(found) => existing(found, source_id).map(Some).ok_or_else(|| {
+                        Error::new(ErrorKind::Decode)
+                            .with_provider(crate::Provider::Gooten)
+                            .with_operation("getOrder")
+                            .with_message(
+                                "the order found by SourceId has no Id or another SourceId",
+                            )
+                    }),
+                    Err(error) if error.kind() == ErrorKind::NotFound => Ok(None),
+                    Err(error) => Err(error),
+                }
+            }
+        });
+        let resolved =
+            exactly_once::submit(&self.retry, exactly_once::Submission { send, look_up }).await?;
+        Ok(match resolved {
+            Resolved::Created { answer, attempts } => SubmittedOrder {
+                id: answer,
+                source_id,
+                outcome: Outcome::Created,
+                attempts,
+            },
+            Resolved::Found {
+                found,
+                attempts,
+                accepted,
+            } => SubmittedOrder {
+                id: found,
+                source_id,
+                outcome: if accepted {
+                    Outcome::Created
+                } else {
+                    Outcome::AlreadyExisted
                 },
-                Err(error) => error,
-            };
-            let may_exist = error.outcome_unknown();
-            match (&source_id, error.kind()) {
-                // Our own earlier attempt stored it (its answer was lost, and the lookup missed it or did not run).
-                (Some(source_id), ErrorKind::Duplicate) if attempt > 1 => {
-                    return self.found(source_id, attempt, error).await;
-                }
-                (Some(source_id), _) if may_exist => {
-                    tracing::warn!(attempt, kind = %error.kind(), "submission outcome unknown; looking the order up by SourceId");
-                    match runtime::retry_errors(
-                        &self.retry,
-                        self.retry.max_attempts(),
-                        "the order lookup",
-                        |_| self.get_order(source_id),
-                    )
-                    .await
-                    {
-                        Ok(existing) => {
-                            return self
-                                .existing(existing, source_id, attempt)
-                                .ok_or_else(|| error.with_attempts(attempt));
-                        }
-                        Err(lookup) if lookup.kind() == ErrorKind::NotFound => {}
-                        // Cannot tell whether it exists: do not risk a second order.
-                        Err(_) => return Err(error.with_attempts(attempt)),
-                    }
-                }
-                (None, _) if may_exist => return Err(error.with_attempts(attempt)),
-                // Refused before anything was applied (connection refused, rate limited): safe to resend.
-                _ if error.is_retryable() && !may_exist => {}
-                _ => return Err(error.with_attempts(attempt)),
-            }
-            if attempt >= max_attempts {
-                return Err(error.with_attempts(attempt));
-            }
-            let Some(delay) = self.retry.delay(attempt + 1, error.retry_after()) else {
-                return Err(error.with_attempts(attempt));
-            };
-            tokio::time::sleep(delay).await;
-        }
-    }
-
-    async fn found(
-        &self,
-        source_id: &str,
-        attempt: u32,
-        duplicate: Error,
-    ) -> Result<SubmittedOrder> {
-        match runtime::retry_errors(
-            &self.retry,
-            self.retry.max_attempts(),
-            "the order lookup",
-            |_| self.get_order(source_id),
-        )
-        .await
-        {
-            Ok(existing) => self
-                .existing(existing, source_id, attempt)
-                .ok_or_else(|| duplicate.with_attempts(attempt)),
-            Err(_) => Err(duplicate.with_attempts(attempt)),
-        }
-    }
-
-    /// The order a SourceId lookup found, if the answer really is that order (an Id, and our SourceId when
-    /// the answer names one); `None` means the lookup cannot be trusted to say the order exists.
-    fn existing(
-        &self,
-        order: types::OrderDetails,
-        source_id: &str,
-        attempts: u32,
-    ) -> Option<SubmittedOrder> {
-        let id = order.id.filter(|id| !id.is_empty())?;
-        if order
-            .source_id
-            .as_deref()
-            .is_some_and(|found| found != source_id)
-        {
-            return None;
-        }
-        tracing::info!(attempts, "order already existed; not submitted again");
-        Some(SubmittedOrder {
-            id,
-            source_id: Some(source_id.to_string()),
-            outcome: SubmitOutcome::AlreadyExisted,
-            attempts,
+                attempts,
+            },
         })
     }
 
@@ -239,6 +176,17 @@ impl Client {
         }
         self.api().get_order().id(id).execute().await
     }
+}
+
+/// The Id of the order a SourceId lookup found, if the answer really is that order (an Id, and our SourceId
+/// when the answer names one); `None` means the lookup cannot be trusted to say the order exists.
+fn existing(order: types::OrderDetails, source_id: &str) -> Option<String> {
+    let id = order.id.filter(|id| !id.is_empty())?;
+    let other = order
+        .source_id
+        .as_deref()
+        .is_some_and(|found| found != source_id);
+    (!other).then_some(id)
 }
 
 /// Each item needs exactly one of `ShipType` and `ShipCarrierMethodId` (`(has_ship_type, has_method_id)` per item).

@@ -21,7 +21,7 @@ use tracing::Instrument;
 use crate::{
     Execute,
     error::{ErrorKind, Result},
-    runtime,
+    exactly_once::{self, Resolved},
 };
 
 use super::{Client, DropshippingOrder, types};
@@ -30,16 +30,8 @@ use super::{Client, DropshippingOrder, types};
 /// order sent with a key.
 const DROPSHIPPER_GROWING: i32 = 5003;
 
-/// How an order send ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum SendOutcome {
-    /// This call created the order.
-    Created,
-    /// An earlier attempt of this call created the order (its answer was lost); it was found by its key and
-    /// not sent again.
-    AlreadyExisted,
-}
+/// How an order send ended: the crate's one [`Outcome`](crate::Outcome).
+pub type SendOutcome = crate::Outcome;
 
 /// A model Rewix added in a smaller quantity than asked (it adds at most the available quantity, with no
 /// error).
@@ -107,7 +99,7 @@ impl SentOrder {
         SentOrder {
             key: order.key().to_string(),
             order_id: response.order_id.filter(|id| *id > 0),
-            outcome: SendOutcome::Created,
+            outcome: crate::Outcome::Created,
             attempts,
             short_items,
             unreported_items,
@@ -126,7 +118,7 @@ impl SentOrder {
         SentOrder {
             key: order.key().to_string(),
             order_id: Some(found.order_id).filter(|id| *id > 0),
-            outcome: SendOutcome::Created,
+            outcome: crate::Outcome::Created,
             attempts,
             short_items: Vec::new(),
             unreported_items: order.requested_quantities().into_keys().collect(),
@@ -140,7 +132,7 @@ impl SentOrder {
         SentOrder {
             key: order.key().to_string(),
             order_id: Some(found.order_id).filter(|id| *id > 0),
-            outcome: SendOutcome::AlreadyExisted,
+            outcome: crate::Outcome::AlreadyExisted,
             attempts,
             short_items: Vec::new(),
             unreported_items: Vec::new(),
@@ -216,86 +208,34 @@ impl Client {
             .await
     }
 
+    /// The exactly-once engine (src/exactly_once.rs) with Rewix's parts: send the order; look it up by its
+    /// key (Rewix does not refuse a second order with the same key, so the lookup is the only guard).
     pub(super) async fn send_exactly_once(
         &self,
         order: &DropshippingOrder,
         request: types::DropshippingOrderRequest,
     ) -> Result<SentOrder> {
-        let max_attempts = self.retry.max_attempts();
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let error = match self
-                .api()
+        let send = || {
+            self.api()
                 .send_dropshipping_order()
                 .body(request.clone())
                 .execute()
-                .await
-            {
-                Ok(response) => return Ok(SentOrder::created(order, response, attempt)),
-                Err(error) => error,
-            };
-            if error.kind() == ErrorKind::Decode && error.status().is_some_and(|s| s.is_success()) {
-                // Rewix answered 2xx, so the order was created; only the answer is not the documented shape
-                // (an XML answer, say). Sending again would make a second order: find it by key instead.
-                tracing::warn!(
-                    attempt,
-                    "order accepted with an unreadable answer; looking it up by key"
-                );
-                return match runtime::retry_errors(
-                    &self.retry,
-                    self.retry.max_attempts(),
-                    "the order lookup",
-                    |_| self.find_order(order.key()),
-                )
-                .await
-                {
-                    Ok(Some(found)) => Ok(SentOrder::unreadable_answer(order, found, attempt)),
-                    _ => Err(error.with_outcome_unknown(true).with_attempts(attempt)),
-                };
-            }
-            let may_exist = error.outcome_unknown();
-            // Refused before anything was applied and not worth repeating (a validation error, say).
-            if !may_exist && !error.is_retryable() {
-                return Err(error.with_attempts(attempt));
-            }
-            // Out of attempts: without a lookup, say what is known (the error says whether it may exist).
-            if !may_exist && attempt >= max_attempts {
-                return Err(error.with_attempts(attempt));
-            }
-            let Some(delay) = self.retry.delay(attempt + 1, error.retry_after()) else {
-                return Err(error.with_attempts(attempt));
-            };
-            // Rewix does not refuse a second order with the same key, so the lookup is the only guard. Wait
-            // before it (the backoff a resend waits anyway), so that an order still being stored when its answer
-            // was lost has time to show up.
-            tokio::time::sleep(delay).await;
-            if may_exist {
-                tracing::warn!(
-                    attempt,
-                    kind = %error.kind(),
-                    "order outcome unknown; looking it up by key before sending again"
-                );
-                match runtime::retry_errors(
-                    &self.retry,
-                    self.retry.max_attempts(),
-                    "the order lookup",
-                    |_| self.find_order(order.key()),
-                )
-                .await
-                {
-                    Ok(Some(found)) => return Ok(SentOrder::existing(order, found, attempt)),
-                    // Not stored: sending again cannot make a second order.
-                    Ok(None) if attempt < max_attempts => {}
-                    Ok(None) => return Err(error.with_attempts(attempt)),
-                    // Cannot tell whether it exists: do not risk a second order.
-                    Err(lookup) => {
-                        tracing::warn!(kind = %lookup.kind(), "order lookup failed; not sending again");
-                        return Err(error.with_attempts(attempt));
-                    }
-                }
-            }
-        }
+        };
+        let look_up = Some(|| self.find_order(order.key()));
+        let resolved =
+            exactly_once::submit(&self.retry, exactly_once::Submission { send, look_up }).await?;
+        Ok(match resolved {
+            Resolved::Created { answer, attempts } => SentOrder::created(order, answer, attempts),
+            // Rewix answered 2xx, so this call created the order; only the answer was unreadable.
+            Resolved::Found {
+                found,
+                attempts,
+                accepted: true,
+            } => SentOrder::unreadable_answer(order, found, attempts),
+            Resolved::Found {
+                found, attempts, ..
+            } => SentOrder::existing(order, found, attempts),
+        })
     }
 
     /// The order sent with `key`, if Rewix has one: `None` when the lookup answers 404 or lists no such

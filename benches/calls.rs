@@ -1,0 +1,294 @@
+//! Per-call cost of the crate against the code a careful engineer writes by hand: `reqwest` + `serde_json`
+//! decoding into the *same* generated types. Both run in one process, interleaved round by round (the order
+//! alternates), against an in-process keep-alive HTTP/1.1 server on loopback, at concurrency 1 and 16.
+//! Prints calls/s of each and the ratio crate/raw (median over the rounds; 1.00 = no overhead).
+//!
+//! `cargo bench --bench calls` (release build); `-- --quick` for fewer rounds.
+
+use std::{
+    net::SocketAddr,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use fulfillment_apis::{Execute, RetryPolicy, Secret, gooten, gooten::types};
+use futures::{StreamExt, stream};
+use serde_json::{Value, json};
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpListener,
+};
+
+const RECIPE: &str = "bench-recipe-id";
+const BILLING_KEY: &str = "bench-billing-key";
+
+/// A keep-alive server answering every request with `body`.
+async fn serve(body: Vec<u8>) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let body = Arc::new(body);
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let _ = stream.set_nodelay(true);
+            let body = body.clone();
+            tokio::spawn(async move {
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n\r\n",
+                    body.len()
+                );
+                let mut buffer = Vec::with_capacity(8192);
+                let mut chunk = [0u8; 8192];
+                loop {
+                    // One request: the head, then its Content-Length body (none for these GETs).
+                    let end = loop {
+                        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break at + 4;
+                        }
+                        match stream.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                        }
+                    };
+                    buffer.drain(..end);
+                    if stream.write_all(head.as_bytes()).await.is_err()
+                        || stream.write_all(&body).await.is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    addr
+}
+
+/// The spec's example answer of an operation (status 200).
+fn example(operation: &str) -> Value {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/spec/gooten.yaml")).unwrap();
+    let spec: Value = serde_norway::from_str(&text).unwrap();
+    for item in spec["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            if op.get("operationId").and_then(Value::as_str) == Some(operation) {
+                return op["responses"]["200"]["content"]["application/json"]["example"].clone();
+            }
+        }
+    }
+    panic!("no example for {operation}")
+}
+
+/// A search page of `orders` orders, as Gooten answers it.
+fn search_page(orders: usize) -> Vec<u8> {
+    let one = example("getOrder");
+    let orders: Vec<Value> = (0..orders)
+        .map(|i| {
+            let mut order = one.clone();
+            order["Id"] = json!(format!("7-8c3e1f2a-4b5d-4e6f-8a9b-{i:012}"));
+            order["SourceId"] = json!(format!("WEB-{i}"));
+            order
+        })
+        .collect();
+    serde_json::to_vec(&json!({"Orders": orders, "Page": 1, "TotalPages": 1, "HadError": false}))
+        .unwrap()
+}
+
+struct Scenario {
+    name: &'static str,
+    body: Vec<u8>,
+    calls: usize,
+}
+
+#[derive(Clone, Copy)]
+enum Call {
+    Variants,
+    Search,
+    Order,
+}
+
+async fn crate_call(client: &gooten::Client, call: Call) {
+    let api = client.api();
+    match call {
+        Call::Variants => {
+            let v = api
+                .get_product_variants()
+                .country_code("US")
+                .product_id(43)
+                .execute()
+                .await
+                .unwrap();
+            std::hint::black_box(v);
+        }
+        Call::Search => {
+            let v = api.search_orders().page(1).execute().await.unwrap();
+            std::hint::black_box(v);
+        }
+        Call::Order => {
+            let v = api.get_order().id("7-8c3e1f2a").execute().await.unwrap();
+            std::hint::black_box(v);
+        }
+    }
+}
+
+async fn raw_call(http: &reqwest::Client, base: &str, call: Call) {
+    let (url, query): (String, Vec<(&str, &str)>) = match call {
+        Call::Variants => (
+            format!("{base}/v/5/source/api/productvariants"),
+            vec![
+                ("countryCode", "US"),
+                ("productId", "43"),
+                ("recipeid", RECIPE),
+            ],
+        ),
+        Call::Search => (
+            format!("{base}/ordersearch"),
+            vec![
+                ("page", "1"),
+                ("recipeid", RECIPE),
+                ("partnerBillingKey", BILLING_KEY),
+            ],
+        ),
+        Call::Order => (
+            format!("{base}/v/5/source/api/orders"),
+            vec![("id", "7-8c3e1f2a"), ("recipeid", RECIPE)],
+        ),
+    };
+    let bytes = http
+        .get(url)
+        .query(&query)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    match call {
+        Call::Variants => {
+            std::hint::black_box(
+                serde_json::from_slice::<types::ProductVariantsResponse>(&bytes).unwrap(),
+            );
+        }
+        Call::Search => {
+            std::hint::black_box(
+                serde_json::from_slice::<types::OrderSearchResponse>(&bytes).unwrap(),
+            );
+        }
+        Call::Order => {
+            std::hint::black_box(serde_json::from_slice::<types::OrderDetails>(&bytes).unwrap());
+        }
+    }
+}
+
+async fn timed<F: std::future::Future<Output = ()>>(
+    calls: usize,
+    concurrency: usize,
+    f: impl Fn() -> F,
+) -> Duration {
+    let started = Instant::now();
+    stream::iter(0..calls)
+        .map(|_| f())
+        .buffer_unordered(concurrency)
+        .collect::<Vec<()>>()
+        .await;
+    started.elapsed()
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let rounds = if quick { 3 } else { 9 };
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let scenarios = [
+        (
+            Scenario {
+                name: "getProductVariants",
+                body: serde_json::to_vec(&example("getProductVariants")).unwrap(),
+                calls: 2000,
+            },
+            Call::Variants,
+        ),
+        (
+            Scenario {
+                name: "searchOrders, 25 orders",
+                body: search_page(25),
+                calls: 600,
+            },
+            Call::Search,
+        ),
+        (
+            Scenario {
+                name: "getOrder",
+                body: serde_json::to_vec(&example("getOrder")).unwrap(),
+                calls: 2000,
+            },
+            Call::Order,
+        ),
+        (
+            Scenario {
+                name: "searchOrders, 1,000 orders",
+                body: search_page(1000),
+                calls: 40,
+            },
+            Call::Search,
+        ),
+    ];
+    println!(
+        "crate vs hand-written reqwest + serde_json, same generated types, loopback; median of {rounds} interleaved rounds"
+    );
+    println!(
+        "{:<28} {:>4} {:>8} {:>12} {:>12} {:>11}",
+        "call", "conc", "bytes", "crate/s", "raw/s", "crate/raw"
+    );
+    for (scenario, call) in scenarios {
+        let addr = serve(scenario.body.clone()).await;
+        let base = format!("http://{addr}/api");
+        let client = gooten::Client::builder(RECIPE)
+            .with_billing_key(Secret::new(BILLING_KEY))
+            .with_environment(gooten::Environment::Custom(base.clone()))
+            .with_retry(RetryPolicy::never())
+            .build()
+            .unwrap();
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        for concurrency in [1, 16] {
+            let calls = scenario.calls;
+            // Warm up both (connections, allocator).
+            timed(calls / 10 + 1, concurrency, || crate_call(&client, call)).await;
+            timed(calls / 10 + 1, concurrency, || raw_call(&http, &base, call)).await;
+            let (mut ratios, mut ours, mut theirs) = (Vec::new(), Vec::new(), Vec::new());
+            for round in 0..rounds {
+                let (c, r) = if round % 2 == 0 {
+                    let c = timed(calls, concurrency, || crate_call(&client, call)).await;
+                    (
+                        c,
+                        timed(calls, concurrency, || raw_call(&http, &base, call)).await,
+                    )
+                } else {
+                    let r = timed(calls, concurrency, || raw_call(&http, &base, call)).await;
+                    (
+                        timed(calls, concurrency, || crate_call(&client, call)).await,
+                        r,
+                    )
+                };
+                ratios.push(c.as_secs_f64() / r.as_secs_f64());
+                ours.push(calls as f64 / c.as_secs_f64());
+                theirs.push(calls as f64 / r.as_secs_f64());
+            }
+            println!(
+                "{:<28} {:>4} {:>8} {:>12.0} {:>12.0} {:>10.2}x",
+                scenario.name,
+                concurrency,
+                scenario.body.len(),
+                median(ours),
+                median(theirs),
+                median(ratios)
+            );
+        }
+    }
+}
