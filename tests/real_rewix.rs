@@ -65,6 +65,9 @@ fn decode(name: &str, value: Value) -> Option<Result<(), String>> {
             serde_json::from_value::<types::DropshippingOrderResponse>(value).map(drop)
         }
         ("listCarriers", "response") => serde_json::from_value::<types::Carriers>(value).map(drop),
+        ("exportProducts", "response") => {
+            serde_json::from_value::<types::ProductPage>(value).map(drop)
+        }
         _ => return None,
     };
     Some(result.map_err(|e| format!("{name}: {e}")))
@@ -96,6 +99,8 @@ fn every_json_payload_decodes_and_everything_else_is_listed_with_its_reason() {
     assert_eq!(
         decoded,
         [
+            "exportProducts.response.bdroppy.json",
+            "exportProducts.response.rewix-shopify-sync.json",
             "getOrdersByClientKey.response.rewixdocs.json",
             "reserveStock.request.rewixdocs.json"
         ]

@@ -43,18 +43,22 @@
 //! ```
 
 mod auth;
+mod catalog;
 mod client;
 mod date;
 mod dialect;
 mod order;
 mod reservation;
+mod returns;
 mod send;
 mod status;
 
+pub use catalog::{CatalogQuery, CatalogSync, Watermark};
 pub use client::{Client, ClientBuilder, Environment};
 pub use date::OrderDate;
 pub use generated::types;
 pub use order::{Address, DropshippingOrder, OrderItem, Phone, Recipient};
+pub use returns::ReturnRequest;
 pub use send::{SendOutcome, SentOrder, ShortItem};
 pub use status::StatusCode;
 
