@@ -7,7 +7,7 @@ use fulfillment_apis::{
     Secret,
     rewix::{
         self, Address, CatalogQuery, DropshippingOrder, OrderDate, Phone, Recipient, ReturnRequest,
-        StatusCode, types,
+        StatusCode, WireFormat, types,
     },
     sandbox::RewixSandbox,
 };
@@ -108,6 +108,76 @@ async fn json_sync_order_incremental_sync_and_return() {
     sandbox.populate_catalog(20);
     let client = client(&sandbox).build().unwrap();
     scenario(&sandbox, &client, "JSON-1").await;
+}
+
+#[tokio::test]
+async fn xml_sync_order_incremental_sync_and_return() {
+    let sandbox = RewixSandbox::start().await.unwrap();
+    sandbox.populate_catalog(20);
+    let client = client(&sandbox)
+        .with_wire_format(WireFormat::Xml)
+        .build()
+        .unwrap();
+    scenario(&sandbox, &client, "XML-1").await;
+}
+
+/// The "done when": one sync, the same available model ordered once by XML and once by JSON, and the
+/// next incremental sync shows both orders taken from its stock; both orders are found in either format.
+#[tokio::test]
+async fn orders_by_xml_and_by_json_both_show_in_the_next_incremental_sync() {
+    let sandbox = RewixSandbox::start().await.unwrap();
+    sandbox.populate_catalog(20);
+    let json = client(&sandbox).build().unwrap();
+    let xml = client(&sandbox)
+        .with_wire_format(WireFormat::Xml)
+        .build()
+        .unwrap();
+    let query = CatalogQuery::new("en_US");
+    let first = json.sync(&query, None).await.unwrap();
+    let (stock_id, before) = first
+        .products
+        .iter()
+        .flat_map(|p| &p.models)
+        .find_map(|m| m.availability.filter(|a| *a >= 3).map(|a| (m.id, a)))
+        .expect("an available model");
+
+    let by_xml = xml.send_order(&order("DW-XML", stock_id, 2)).await.unwrap();
+    let by_json = json
+        .send_order(&order("DW-JSON", stock_id, 1))
+        .await
+        .unwrap();
+    assert!(by_xml.short_items.is_empty() && by_json.short_items.is_empty());
+
+    let next = xml.sync(&query, Some(&first.watermark)).await.unwrap();
+    assert!(!next.full);
+    assert_eq!(availability(&next.products, stock_id), Some(before - 3));
+    for key in ["DW-XML", "DW-JSON"] {
+        let by_xml = xml.find_order(key).await.unwrap().expect("found by XML");
+        let by_json = json.find_order(key).await.unwrap().expect("found by JSON");
+        assert_eq!(by_xml.order_id, by_json.order_id);
+        assert_eq!(by_xml.status_code(), by_json.status_code());
+        // xsd:dateTime on the XML side, epoch ms on the JSON side: the same instant.
+        assert_eq!(by_xml.parsed_date, by_json.parsed_date);
+    }
+    let order_id = by_xml.order_id.unwrap();
+    let found = xml.order(order_id).await.unwrap().expect("by server key");
+    assert_eq!(found.ext_ref.as_deref(), Some("DW-XML"));
+    assert!(xml.order(999_999).await.unwrap().is_none());
+    let reservation = xml.reservation().await.unwrap();
+    assert_eq!(
+        format!("{reservation:?}"),
+        format!("{:?}", json.reservation().await.unwrap())
+    );
+    let answer = xml
+        .request_return(&ReturnRequest::new(order_id).add_item(
+            stock_id,
+            1,
+            types::ReturnReason::try_from(6).unwrap(),
+            "R-DW-XML",
+        ))
+        .await
+        .unwrap();
+    assert!(answer.status, "{answer:?}");
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::{Execute, OpenEnum, error::Result};
+use crate::{OpenEnum, error::Result};
 
 use super::{Client, types};
 
@@ -122,28 +122,16 @@ impl Client {
         &self,
         request: &ReturnRequest,
     ) -> Result<types::OperationResponse> {
-        self.api()
-            .request_return()
-            .body(request.to_request())
-            .execute()
-            .await
+        self.post_return(request.to_request()).await
     }
 
     /// The return rows sent with your reference `request_ext_ref` (`getReturnsByClientKey`).
     pub async fn returns_by_key(&self, request_ext_ref: &str) -> Result<types::ReturnedGoods> {
-        self.api()
-            .get_returns_by_client_key()
-            .key(request_ext_ref)
-            .execute()
-            .await
+        self.get_returns_by_key(request_ext_ref).await
     }
 
     /// The return rows of a Rewix order (`getReturnsByServerKey`).
     pub async fn returns_by_order(&self, order_id: i64) -> Result<types::ReturnedGoods> {
-        self.api()
-            .get_returns_by_server_key()
-            .order_id(order_id)
-            .execute()
-            .await
+        self.get_returns_by_id(order_id).await
     }
 }

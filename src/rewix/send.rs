@@ -19,7 +19,6 @@ use std::collections::BTreeMap;
 use tracing::Instrument;
 
 use crate::{
-    Execute,
     error::{ErrorKind, Result},
     runtime,
 };
@@ -225,13 +224,7 @@ impl Client {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let error = match self
-                .api()
-                .send_dropshipping_order()
-                .body(request.clone())
-                .execute()
-                .await
-            {
+            let error = match self.post_order(&request).await {
                 Ok(response) => return Ok(SentOrder::created(order, response, attempt)),
                 Err(error) => error,
             };
@@ -315,15 +308,18 @@ impl Client {
                 .with_provider(crate::Provider::Rewix)
                 .with_operation("getOrdersByClientKey"));
         }
-        match self
-            .api()
-            .get_orders_by_client_key()
-            .key(key)
-            .execute()
-            .await
-        {
+        match self.get_orders_by_key(key).await {
             Ok(list) => Ok(list.orders),
             Err(error) if error.kind() == ErrorKind::NotFound => Ok(Vec::new()),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// The order with this Rewix order id (`getOrdersByServerKey`), or `None` when Rewix answers 404.
+    pub async fn order(&self, order_id: i64) -> Result<Option<types::ClientOrder>> {
+        match self.get_orders_by_id(order_id).await {
+            Ok(list) => Ok(list.orders.into_iter().find(|o| o.order_id == order_id)),
+            Err(error) if error.kind() == ErrorKind::NotFound => Ok(None),
             Err(error) => Err(error),
         }
     }

@@ -3,8 +3,8 @@
 //!
 //! Authentication is HTTP Basic with the API key as user name (wrong: 401 `text/plain`). A body that cannot be
 //! read answers 429 with a `text/plain` message: that is what the dropshipping-order document says Rewix does
-//! ("If the request body contains errors ... the http status code 429 will be returned"). JSON only: a request
-//! that sends XML is refused the same way, since the sandbox does not speak it.
+//! ("If the request body contains errors ... the http status code 429 will be returned"). Bodies and answers are
+//! JSON or XML (`rewix_xml`), from the same state.
 
 use std::{
     collections::BTreeMap,
@@ -26,10 +26,10 @@ use rust_decimal::Decimal;
 
 use super::{
     Faults,
-    http::{Answer, Refusal, basic_credentials, json, lock, text},
+    http::{Answer, Refusal, basic_credentials, lock, text},
     rewix_catalog::{Catalog, export_locales, export_products, export_tags},
     rewix_returns::{ReturnRow, request_return, returns_by_client_key, returns_by_server_key},
-    rewix_xml::parse_body,
+    rewix_xml::{parse_body, respond},
     server::{Api, Server},
 };
 use crate::rewix::generated::types as t;
@@ -287,8 +287,11 @@ pub(crate) fn authorize(headers: &HeaderMap) -> Result<(), Refusal> {
     }
 }
 
-/// Reads a JSON body into a generated type; XML or a body that does not fit is a 429 with the reason.
-fn parse<T: serde::de::DeserializeOwned>(headers: &HeaderMap, bytes: &[u8]) -> Result<T, Refusal> {
+/// Reads a JSON or XML body into a generated type; a body that does not fit is a 429 with the reason.
+fn parse<T: serde::de::DeserializeOwned + crate::rewix::XmlDocument>(
+    headers: &HeaderMap,
+    bytes: &[u8],
+) -> Result<T, Refusal> {
     parse_body(headers, bytes).map_err(malformed)
 }
 
@@ -380,12 +383,12 @@ async fn reserve_stock(State(state): RState, headers: HeaderMap, body: Bytes) ->
         level.available -= delta;
         inner.catalog.touch(stock_id);
     }
-    Ok(json(StatusCode::OK, &inner.reservation()))
+    Ok(respond(&headers, &inner.reservation()))
 }
 
 async fn get_reservation_status(State(state): RState, headers: HeaderMap) -> Answer {
     authorize(&headers)?;
-    Ok(json(StatusCode::OK, &lock(&state.inner).reservation()))
+    Ok(respond(&headers, &lock(&state.inner).reservation()))
 }
 
 /// One order of `order_list`, checked before anything changes.
@@ -407,10 +410,10 @@ fn check_order(order: &t::DropshippingOrder) -> Result<Checked, Refusal> {
         )));
     }
     let address = &order.recipient_details.address;
+    // No address_number: Zero11's own client and BrandsSync never send it, Bdroppy sends it empty.
     let required = [
         ("recipient", order.recipient_details.recipient.as_str()),
         ("street_name", address.street_name.as_str()),
-        ("address_number", address.address_number.as_str()),
         ("zip", address.zip.as_str()),
         ("city", address.city.as_str()),
         ("province", address.province.as_str()),
@@ -532,8 +535,8 @@ async fn send_dropshipping_order(State(state): RState, headers: HeaderMap, body:
         last_order_id = Some(order_id);
     }
     let reservation = inner.reservation();
-    Ok(json(
-        StatusCode::OK,
+    Ok(respond(
+        &headers,
         &t::DropshippingOrderResponse {
             models: reservation.models,
             order_id: last_order_id,
@@ -557,7 +560,7 @@ async fn get_orders_by_client_key(
     if orders.is_empty() {
         return Err(text(StatusCode::NOT_FOUND, "Order not found").into());
     }
-    Ok(json(StatusCode::OK, &t::OrderStatusList { orders }))
+    Ok(respond(&headers, &t::OrderStatusList { orders }))
 }
 
 async fn get_orders_by_server_key(
@@ -572,8 +575,8 @@ async fn get_orders_by_server_key(
         .ok()
         .and_then(|id| inner.orders.iter().find(|o| o.order_id == id));
     match order {
-        Some(order) => Ok(json(
-            StatusCode::OK,
+        Some(order) => Ok(respond(
+            &headers,
             &t::OrderStatusList {
                 orders: vec![Inner::client_order(order)],
             },
@@ -592,5 +595,5 @@ async fn list_carriers(headers: HeaderMap) -> Answer {
             cost: Some(Decimal::new(cents, 2)),
         })
         .collect();
-    Ok(json(StatusCode::OK, &t::Carriers(carriers)))
+    Ok(respond(&headers, &t::Carriers(carriers)))
 }
