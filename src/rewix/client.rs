@@ -8,7 +8,9 @@ use crate::{
     runtime::{Options, Runtime},
 };
 
-use super::{auth::RewixAuth, dialect::RewixDialect, generated, operations::OPERATIONS};
+use super::{
+    WireFormat, auth::RewixAuth, dialect::RewixDialect, generated, operations::OPERATIONS,
+};
 
 /// Where the client sends requests. Every Rewix supplier runs its own host with the same paths; the named
 /// variants are Brandsdistribution's (the `servers` of `spec/rewix.yaml`).
@@ -54,6 +56,7 @@ pub struct ClientBuilder {
     password: Secret,
     environment: Environment,
     options: Options,
+    wire: WireFormat,
 }
 
 impl ClientBuilder {
@@ -62,6 +65,14 @@ impl ClientBuilder {
     /// Brandsdistribution production (the default), US, the sandbox, or another supplier's host.
     pub fn with_environment(mut self, environment: Environment) -> Self {
         self.environment = environment;
+        self
+    }
+
+    /// The format of the ghost calls' bodies: JSON (the default) or XML, the format every public integration
+    /// uses. Orders, reservations, order lookups and returns are then sent and read in that format, with the
+    /// same auth, retries, size limits and errors; [`Client::api`] stays JSON.
+    pub fn with_wire_format(mut self, wire: WireFormat) -> Self {
+        self.wire = wire;
         self
     }
 
@@ -109,6 +120,7 @@ impl ClientBuilder {
             api,
             environment: self.environment,
             retry: self.options.retry,
+            wire: self.wire,
         })
     }
 }
@@ -135,6 +147,7 @@ pub struct Client {
     api: generated::Client,
     environment: Environment,
     pub(super) retry: RetryPolicy,
+    pub(super) wire: WireFormat,
 }
 
 impl Client {
@@ -146,6 +159,7 @@ impl Client {
             password: password.into(),
             environment: Environment::Production,
             options: Options::default(),
+            wire: WireFormat::Json,
         }
     }
 
@@ -163,7 +177,12 @@ impl Client {
         &self.environment
     }
 
-    fn runtime(&self) -> &Runtime {
+    /// The format of the ghost calls (see [`ClientBuilder::with_wire_format`]).
+    pub fn wire_format(&self) -> WireFormat {
+        self.wire
+    }
+
+    pub(super) fn runtime(&self) -> &Runtime {
         &self.api.inner
     }
 }
@@ -172,6 +191,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("rewix::Client")
             .field("environment", &self.environment)
+            .field("wire_format", &self.wire)
             .field("api_key", &"[REDACTED]")
             .field("password", &"[REDACTED]")
             .field("runtime", self.runtime())

@@ -11,14 +11,14 @@ use std::collections::BTreeMap;
 
 use tracing::Instrument;
 
-use crate::{Execute, error::Result};
+use crate::error::Result;
 
 use super::{Client, DropshippingOrder, OrderItem, SentOrder, ShortItem, types};
 
 impl Client {
     /// The current reservation: every reserved model with its locked and still available quantity.
     pub async fn reservation(&self) -> Result<types::Reservation> {
-        self.api().get_reservation_status().execute().await
+        self.get_reservation().await
     }
 
     /// Asks Rewix to lock these quantities in addition to what is locked. Rewix locks at most what is
@@ -53,7 +53,7 @@ impl Client {
                 models,
             }],
         };
-        self.api().reserve_stock().body(body).execute().await
+        self.post_reservation(body).await
     }
 
     /// Reserves the order's quantities, then sends the order, as the provider recommends:

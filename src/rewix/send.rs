@@ -19,7 +19,6 @@ use std::collections::BTreeMap;
 use tracing::Instrument;
 
 use crate::{
-    Execute,
     error::{ErrorKind, Result},
     exactly_once::{self, Resolved},
 };
@@ -215,12 +214,8 @@ impl Client {
         order: &DropshippingOrder,
         request: types::DropshippingOrderRequest,
     ) -> Result<SentOrder> {
-        let send = || {
-            self.api()
-                .send_dropshipping_order()
-                .body(request.clone())
-                .execute()
-        };
+        // In the client's wire format (JSON or XML).
+        let send = || self.post_order(&request);
         let look_up = Some(|| self.find_order(order.key()));
         let resolved =
             exactly_once::submit(&self.retry, exactly_once::Submission { send, look_up }).await?;
@@ -269,15 +264,18 @@ impl Client {
                 .with_provider(crate::Provider::Rewix)
                 .with_operation("getOrdersByClientKey"));
         }
-        match self
-            .api()
-            .get_orders_by_client_key()
-            .key(key)
-            .execute()
-            .await
-        {
+        match self.get_orders_by_key(key).await {
             Ok(list) => Ok(list.orders),
             Err(error) if error.kind() == ErrorKind::NotFound => Ok(Vec::new()),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// The order with this Rewix order id (`getOrdersByServerKey`), or `None` when Rewix answers 404.
+    pub async fn order(&self, order_id: i64) -> Result<Option<types::ClientOrder>> {
+        match self.get_orders_by_id(order_id).await {
+            Ok(list) => Ok(list.orders.into_iter().find(|o| o.order_id == order_id)),
+            Err(error) if error.kind() == ErrorKind::NotFound => Ok(None),
             Err(error) => Err(error),
         }
     }

@@ -59,7 +59,11 @@ pub(crate) fn text(status: StatusCode, message: impl Into<String>) -> Response {
     )
 }
 
-fn with_content_type(status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Response {
+pub(crate) fn with_content_type(
+    status: StatusCode,
+    content_type: &'static str,
+    body: Vec<u8>,
+) -> Response {
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
     response

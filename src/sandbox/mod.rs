@@ -30,6 +30,9 @@ mod gooten;
 mod gooten_catalog;
 mod http;
 mod rewix;
+mod rewix_catalog;
+mod rewix_returns;
+mod rewix_xml;
 mod server;
 
 use std::{io, net::SocketAddr, sync::Arc};

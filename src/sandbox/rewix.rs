@@ -3,8 +3,8 @@
 //!
 //! Authentication is HTTP Basic with the API key as user name (wrong: 401 `text/plain`). A body that cannot be
 //! read answers 429 with a `text/plain` message: that is what the dropshipping-order document says Rewix does
-//! ("If the request body contains errors ... the http status code 429 will be returned"). JSON only: a request
-//! that sends XML is refused the same way, since the sandbox does not speak it.
+//! ("If the request body contains errors ... the http status code 429 will be returned"). Bodies and answers are
+//! JSON or XML (`rewix_xml`), from the same state.
 
 use std::{
     collections::BTreeMap,
@@ -26,7 +26,10 @@ use rust_decimal::Decimal;
 
 use super::{
     Faults,
-    http::{Answer, Refusal, basic_credentials, from_json_strict, json, lock, text},
+    http::{Answer, Refusal, basic_credentials, lock, text},
+    rewix_catalog::{Catalog, export_locales, export_products, export_tags},
+    rewix_returns::{ReturnRow, request_return, returns_by_client_key, returns_by_server_key},
+    rewix_xml::{parse_body, respond},
     server::{Api, Server},
 };
 use crate::rewix::generated::types as t;
@@ -51,7 +54,7 @@ pub struct StockLevel {
 /// A running fake of the Rewix ghost API on its own port; stops when dropped.
 pub struct RewixSandbox {
     server: Arc<Server>,
-    state: Arc<RewixState>,
+    pub(crate) state: Arc<RewixState>,
 }
 
 impl std::fmt::Debug for RewixSandbox {
@@ -110,6 +113,7 @@ impl RewixSandbox {
                 locked: 0,
             })
             .available = available.max(0);
+        lock(&self.state.inner).catalog.touch(stock_id);
     }
 
     /// How many orders were created in total.
@@ -152,21 +156,23 @@ impl RewixSandbox {
 
 /// The fake's state: stock and reservation per model, orders, carriers.
 pub(crate) struct RewixState {
-    inner: Mutex<Inner>,
+    pub(crate) inner: Mutex<Inner>,
 }
 
-struct Inner {
-    stock: BTreeMap<i64, StockLevel>,
-    orders: Vec<OrderRecord>,
+pub(crate) struct Inner {
+    pub(crate) stock: BTreeMap<i64, StockLevel>,
+    pub(crate) orders: Vec<OrderRecord>,
     next_order_id: i64,
+    pub(crate) catalog: Catalog,
+    pub(crate) returns: Vec<ReturnRow>,
 }
 
-struct OrderRecord {
-    order_id: i64,
+pub(crate) struct OrderRecord {
+    pub(crate) order_id: i64,
     key: String,
     status: i32,
     last_update: DateTime<FixedOffset>,
-    items: Vec<(i64, i32)>,
+    pub(crate) items: Vec<(i64, i32)>,
     carrier_name: Option<String>,
     tracking_code: Option<String>,
 }
@@ -201,6 +207,8 @@ impl Default for RewixState {
                 stock,
                 orders: Vec::new(),
                 next_order_id: 130,
+                catalog: Catalog::with_examples(),
+                returns: Vec::new(),
             }),
         }
     }
@@ -227,10 +235,26 @@ pub(crate) fn router(state: Arc<RewixState>) -> Router {
             get(get_orders_by_server_key),
         )
         .route("/restful/export/carriers", get(list_carriers))
+        .route("/restful/export/api/products.json", get(export_products))
+        .route("/restful/export/api/products.xml", get(export_products))
+        .route("/restful/export/locales", get(export_locales))
+        .route("/restful/export/tags", get(export_tags))
+        .route(
+            "/restful/ghost/returnedgoods/request/new",
+            post(request_return),
+        )
+        .route(
+            "/restful/ghost/returnedgoods/clientkey/{key}",
+            get(returns_by_client_key),
+        )
+        .route(
+            "/restful/ghost/returnedgoods/serverkey/{order_id}",
+            get(returns_by_server_key),
+        )
         .with_state(state)
 }
 
-type RState = State<Arc<RewixState>>;
+pub(crate) type RState = State<Arc<RewixState>>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Errors and checks
@@ -245,11 +269,11 @@ pub(crate) fn route_not_found() -> Response {
     text(StatusCode::NOT_FOUND, "Not Found")
 }
 
-fn malformed(message: impl Into<String>) -> Refusal {
+pub(crate) fn malformed(message: impl Into<String>) -> Refusal {
     text(StatusCode::TOO_MANY_REQUESTS, message).into()
 }
 
-fn authorize(headers: &HeaderMap) -> Result<(), Refusal> {
+pub(crate) fn authorize(headers: &HeaderMap) -> Result<(), Refusal> {
     match basic_credentials(headers) {
         Some((user, password)) if user == API_KEY && password == PASSWORD => Ok(()),
         _ => {
@@ -263,18 +287,12 @@ fn authorize(headers: &HeaderMap) -> Result<(), Refusal> {
     }
 }
 
-/// Reads a JSON body into a generated type; XML or a body that does not fit is a 429 with the reason.
-fn parse<T: serde::de::DeserializeOwned>(headers: &HeaderMap, bytes: &[u8]) -> Result<T, Refusal> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if content_type.to_ascii_lowercase().contains("xml") {
-        return Err(malformed(
-            "The sandbox accepts JSON bodies only (Content-Type: application/json)",
-        ));
-    }
-    from_json_strict(bytes).map_err(|e| malformed(format!("Invalid request body: {e}")))
+/// Reads a JSON or XML body into a generated type; a body that does not fit is a 429 with the reason.
+fn parse<T: serde::de::DeserializeOwned + crate::rewix::XmlDocument>(
+    headers: &HeaderMap,
+    bytes: &[u8],
+) -> Result<T, Refusal> {
+    parse_body(headers, bytes).map_err(malformed)
 }
 
 /// A decimal string field (`"quantity": "10"`), as the document's JSON example sends numbers.
@@ -363,13 +381,14 @@ async fn reserve_stock(State(state): RState, headers: HeaderMap, body: Bytes) ->
         };
         level.locked += delta;
         level.available -= delta;
+        inner.catalog.touch(stock_id);
     }
-    Ok(json(StatusCode::OK, &inner.reservation()))
+    Ok(respond(&headers, &inner.reservation()))
 }
 
 async fn get_reservation_status(State(state): RState, headers: HeaderMap) -> Answer {
     authorize(&headers)?;
-    Ok(json(StatusCode::OK, &lock(&state.inner).reservation()))
+    Ok(respond(&headers, &lock(&state.inner).reservation()))
 }
 
 /// One order of `order_list`, checked before anything changes.
@@ -391,10 +410,10 @@ fn check_order(order: &t::DropshippingOrder) -> Result<Checked, Refusal> {
         )));
     }
     let address = &order.recipient_details.address;
+    // No address_number: Zero11's own client and BrandsSync never send it, Bdroppy sends it empty.
     let required = [
         ("recipient", order.recipient_details.recipient.as_str()),
         ("street_name", address.street_name.as_str()),
-        ("address_number", address.address_number.as_str()),
         ("zip", address.zip.as_str()),
         ("city", address.city.as_str()),
         ("province", address.province.as_str()),
@@ -483,6 +502,7 @@ async fn send_dropshipping_order(State(state): RState, headers: HeaderMap, body:
             let topped_up = (wanted[&stock_id] - level.locked).clamp(0, level.available);
             level.locked += topped_up;
             level.available -= topped_up;
+            inner.catalog.touch(stock_id);
         }
         // Then take the units out of the reservation: at most what it holds.
         let mut items = Vec::new();
@@ -515,8 +535,8 @@ async fn send_dropshipping_order(State(state): RState, headers: HeaderMap, body:
         last_order_id = Some(order_id);
     }
     let reservation = inner.reservation();
-    Ok(json(
-        StatusCode::OK,
+    Ok(respond(
+        &headers,
         &t::DropshippingOrderResponse {
             models: reservation.models,
             order_id: last_order_id,
@@ -540,7 +560,7 @@ async fn get_orders_by_client_key(
     if orders.is_empty() {
         return Err(text(StatusCode::NOT_FOUND, "Order not found").into());
     }
-    Ok(json(StatusCode::OK, &t::OrderStatusList { orders }))
+    Ok(respond(&headers, &t::OrderStatusList { orders }))
 }
 
 async fn get_orders_by_server_key(
@@ -555,8 +575,8 @@ async fn get_orders_by_server_key(
         .ok()
         .and_then(|id| inner.orders.iter().find(|o| o.order_id == id));
     match order {
-        Some(order) => Ok(json(
-            StatusCode::OK,
+        Some(order) => Ok(respond(
+            &headers,
             &t::OrderStatusList {
                 orders: vec![Inner::client_order(order)],
             },
@@ -575,5 +595,5 @@ async fn list_carriers(headers: HeaderMap) -> Answer {
             cost: Some(Decimal::new(cents, 2)),
         })
         .collect();
-    Ok(json(StatusCode::OK, &t::Carriers(carriers)))
+    Ok(respond(&headers, &t::Carriers(carriers)))
 }
