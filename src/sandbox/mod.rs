@@ -28,6 +28,7 @@ mod bootic;
 mod faults;
 mod gooten;
 mod gooten_catalog;
+mod gooten_changes;
 mod http;
 mod rewix;
 mod server;
