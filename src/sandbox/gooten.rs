@@ -221,6 +221,7 @@ pub(crate) fn router(state: Arc<GootenState>) -> Router {
             .route(&path("userinfo"), get(get_user_info))
             .route(&path("paymentvalidation"), get(validate_payment));
         router = super::gooten_changes::routes(router, &path);
+        router = super::gooten_estimates::routes(router, &path);
     }
     router.with_state(state)
 }
@@ -389,7 +390,7 @@ fn upper_first(name: &str) -> String {
         .unwrap_or_default()
 }
 
-fn ship_to_country(query: &Query) -> Result<&str, Refusal> {
+pub(super) fn ship_to_country(query: &Query) -> Result<&str, Refusal> {
     let country = required(query, "countryCode")?;
     match country_failure("countryCode", country) {
         None => Ok(country),
@@ -428,7 +429,7 @@ pub(super) fn country_failure(property: &str, country: &str) -> Option<t::Valida
     })
 }
 
-fn currency_param(query: &Query) -> Result<&'static CurrencyInfo, Refusal> {
+pub(super) fn currency_param(query: &Query) -> Result<&'static CurrencyInfo, Refusal> {
     currency_code(query.get_ci("currencyCode"), "currencyCode")
 }
 
@@ -470,7 +471,7 @@ fn flag(query: &Query, name: &str) -> Result<bool, Refusal> {
 }
 
 /// A `type: integer, format: int32` query parameter (absent: `None`); a value that is not an int32 is refused.
-fn int32_param(query: &Query, name: &str) -> Result<Option<i32>, Refusal> {
+pub(super) fn int32_param(query: &Query, name: &str) -> Result<Option<i32>, Refusal> {
     match typed(query, name) {
         None => Ok(None),
         Some(raw) => raw.parse().map(Some).map_err(|_| not_valid(name, raw)),

@@ -29,6 +29,7 @@ mod faults;
 mod gooten;
 mod gooten_catalog;
 mod gooten_changes;
+mod gooten_estimates;
 mod http;
 mod rewix;
 mod server;
