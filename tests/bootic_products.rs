@@ -1,4 +1,4 @@
-//! Bootic shop, products (a `Stream` following `next`), and order tracking, through the ergonomic client against
+//! Bootic shop, products and contacts (`Stream`s following `next`), and order tracking, through the ergonomic client against
 //! the embedded sandbox.
 #![cfg(feature = "sandbox")]
 
@@ -200,4 +200,24 @@ async fn unknown_shops_and_products_and_bad_filters_are_refused() {
     let items = &by_sku[0].embedded.as_ref().unwrap().items;
     assert_eq!(items.len(), 1);
     assert_eq!(items[0].title.as_deref(), Some("Pin-KA"));
+}
+
+#[tokio::test]
+async fn the_contacts_orders_create_are_listed() {
+    let sandbox = BooticSandbox::start().await.unwrap();
+    let client = client(&sandbox);
+    let variant_id = variant_of(&client, "Pin-KA").await;
+    order_of(&client, variant_id).await;
+    let contacts: Vec<_> = client.contacts(SHOP).try_collect().await.unwrap();
+    let ana = contacts
+        .iter()
+        .find(|c| c.email.as_deref() == Some("ana@example.com"))
+        .expect("the order's contact is listed");
+    assert_eq!(ana.available_orders_count, Some(1));
+    let error = client
+        .contacts(999)
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::NotFound, "{error}");
 }

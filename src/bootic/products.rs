@@ -1,4 +1,4 @@
-//! The shop entity, its products as a `Stream`, one product with its variants, and order tracking.
+//! The shop entity, its products and contacts as `Stream`s, one product with its variants, and order tracking.
 //!
 //! Products are listed as the official clients list them: from the shop's own `btc:products` link template
 //! (`GET /shops/{id}` answers it; `https://api.bootic.net/v1/products?shop_ids=47{&q,page,...}` in the recorded
@@ -24,6 +24,7 @@ use super::{
 };
 
 const LIST_PRODUCTS: &str = "listProducts";
+const LIST_CONTACTS: &str = "listContacts";
 
 /// Filters of [`Client::product_pages`], mapped onto the variables of the shop's `btc:products` link template.
 /// A filter the server's template does not declare makes the listing fail with
@@ -100,6 +101,22 @@ impl ProductQuery {
 
 impl paging::HalPage for types::ProductList {
     const SCHEMA: &'static str = "ProductList";
+    fn page_number(&self) -> i32 {
+        self.page
+    }
+    fn self_link(&self) -> Option<&types::HalLink> {
+        self.links.as_ref()?.self_.as_ref()
+    }
+    fn next_link(&self) -> Option<&types::HalLink> {
+        self.links.as_ref()?.next.as_ref()
+    }
+    fn is_empty(&self) -> bool {
+        self.embedded.as_ref().is_none_or(|e| e.items.is_empty())
+    }
+}
+
+impl paging::HalPage for types::ContactList {
+    const SCHEMA: &'static str = "ContactList";
     fn page_number(&self) -> i32 {
         self.page
     }
@@ -214,6 +231,46 @@ impl Client {
             .body(tracking)
             .execute()
             .await
+    }
+
+    /// Every contact of the shop (newest first), from the shop's `btc:contacts` link and then the `next` links
+    /// (never to another origin). Contacts are created by [`Client::create_order`] (`contact.email`).
+    pub fn contacts(&self, shop_id: i64) -> BoxStream<'_, Result<types::ContactSummary>> {
+        let first = Box::pin(async move {
+            let shop = self
+                .get_shop(shop_id)
+                .await
+                .map_err(|e| e.with_operation(LIST_CONTACTS))?;
+            let link = shop
+                .links
+                .as_ref()
+                .and_then(|links| links.btc_contacts.as_ref())
+                .ok_or_else(|| {
+                    refused(
+                        LIST_CONTACTS,
+                        format!("shop {shop_id} has no btc:contacts link"),
+                    )
+                })?;
+            let url = expand_link(
+                LIST_CONTACTS,
+                "btc:contacts",
+                &self.base,
+                link,
+                &BTreeMap::new(),
+            )?;
+            self.own_origin(
+                LIST_CONTACTS,
+                &format!("btc:contacts of shop {shop_id}"),
+                url,
+            )
+        });
+        self.follow_pages::<types::ContactList>(LIST_CONTACTS, first)
+            .map_ok(|page| {
+                let items = page.embedded.map(|e| e.items).unwrap_or_default();
+                stream::iter(items.into_iter().map(Ok))
+            })
+            .try_flatten()
+            .boxed()
     }
 
     /// The first page's URL: the shop's `btc:products` link, expanded with the query.

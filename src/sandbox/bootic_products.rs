@@ -1,7 +1,8 @@
 //! The Bootic fake's shop entity, products and order tracking (a child module of `bootic`): `GET /v1/shops/{id}`
 //! (getShop), `GET /v1/products` (listProducts, HAL-paged, filtered by `shop_ids` as the shop's `btc:products`
 //! link does), `GET /v1/products/{id}` (getProduct, by id or slug) and `PUT /v1/shops/{id}/orders/{code}/tracking`
-//! (updateOrderTracking).
+//! (updateOrderTracking), and `GET /v1/shops/{id}/contacts` (listContacts: the contacts orders created, newest
+//! first).
 //!
 //! The products are the sandbox catalog's variants grouped by product, so every variant id a product shows is one
 //! `create_order` accepts. Tracking is stored on the order (`tracking_code`, `courier_name`, also under
@@ -35,6 +36,7 @@ const PRODUCT_FILTERS: &[&str] = &["q", "page", "per_page", "status", "sku", "so
 pub(super) fn routes() -> Router<std::sync::Arc<BooticState>> {
     Router::new()
         .route("/v1/shops/{shop_id}", get(get_shop))
+        .route("/v1/shops/{shop_id}/contacts", get(list_contacts))
         .route("/v1/products", get(list_products))
         .route("/v1/products/{product_id}", get(get_product))
         .route(
@@ -72,6 +74,10 @@ pub(super) fn shop(root: &str) -> t::Shop {
                     PRODUCT_FILTERS.join(",")
                 ),
                 "Products of this shop",
+            )),
+            btc_contacts: Some(templated(
+                format!("{shop}/contacts{{?page,per_page,q,sort}}"),
+                "Contacts of this shop",
             )),
             ..Default::default()
         }),
@@ -367,4 +373,90 @@ async fn update_order_tracking(
     let order = &inner.orders[index];
     let body = inner.render(order, &state.api_root(&headers));
     Ok(entity(StatusCode::OK, &body, now, &scopes, None))
+}
+
+async fn list_contacts(
+    State(state): BState,
+    Path(shop_id): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Answer {
+    let scopes = authorize_shop(&state, &headers, &shop_id)?;
+    let query = Query::parse(raw.as_deref());
+    if let Some((name, _)) = query
+        .pairs()
+        .find(|(name, _)| !["page", "per_page", "q", "sort"].contains(name))
+    {
+        return Err(unprocessable_one(name, "is not a filter of this list"));
+    }
+    let page = positive(&query, "page", 1)?;
+    let per_page = positive(&query, "per_page", DEFAULT_PER_PAGE)?;
+    if let Some(sort) = query.get("sort").filter(|s| *s != "created_on.desc") {
+        return Err(unprocessable_one(
+            "sort",
+            format!("{sort} is not a sort order of this list"),
+        ));
+    }
+    let q = query.get("q").map(str::to_lowercase);
+    let root = state.api_root(&headers);
+    let inner = lock(&state.inner);
+    let matching: Vec<_> = inner
+        .contacts
+        .iter()
+        .rev()
+        .filter(|c| {
+            q.as_deref().is_none_or(|q| {
+                c.email.to_lowercase().contains(q)
+                    || c.name
+                        .as_deref()
+                        .is_some_and(|n| n.to_lowercase().contains(q))
+            })
+        })
+        .collect();
+    let total = matching.len();
+    let last = total.div_ceil(per_page).max(1);
+    let page_url = |n: usize| {
+        let mut url = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in query.pairs().filter(|(name, _)| *name != "page") {
+            url.append_pair(name, value);
+        }
+        url.append_pair("page", &n.to_string());
+        link(format!("{root}/shops/{SHOP_ID}/contacts?{}", url.finish()))
+    };
+    let items = matching
+        .iter()
+        .skip((page - 1).saturating_mul(per_page))
+        .take(per_page)
+        .map(|c| t::ContactSummary {
+            class: class(&["contact"]),
+            id: Some(c.id),
+            name: c.name.clone(),
+            email: Some(c.email.clone()),
+            phone_number: c.phone_number.clone(),
+            opt_in: Some(false),
+            available_orders_count: Some(
+                inner
+                    .orders
+                    .iter()
+                    .filter(|o| o.contact_id == Some(c.id))
+                    .count() as i64,
+            ),
+            ..Default::default()
+        })
+        .collect();
+    let body = t::ContactList {
+        class: class(&["results", "contacts"]),
+        links: Some(t::ContactListLinks {
+            btc_shop: Some(link(format!("{root}/shops/{SHOP_ID}"))),
+            self_: Some(page_url(page)),
+            next: (page < last).then(|| page_url(page + 1)),
+            last: Some(page_url(last)),
+            curies: None,
+        }),
+        total_items: total as i64,
+        per_page: i32::try_from(per_page).unwrap_or(i32::MAX),
+        page: i32::try_from(page).unwrap_or(i32::MAX),
+        embedded: Some(t::ContactListEmbedded { items }),
+    };
+    Ok(entity(StatusCode::OK, &body, Utc::now(), &scopes, None))
 }
