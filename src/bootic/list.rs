@@ -1,21 +1,14 @@
-//! Order listing as a `Stream`, as the official clients do it: the first page is the shop's own `btc:orders`
-//! link template (RFC 6570) from the API root, expanded with the query, so the filter names are whatever the
-//! server advertises; later pages follow the HAL `next` link of each page (`full_set` in the Ruby client).
-//! A filter the template does not declare is refused before anything is sent (a filter the server ignores
-//! would list every order).
-//!
-//! A `next` link is followed only when it points to the client's own origin (scheme, host and port of the API
-//! root): the request carries the access token, which must never go to a host a response names.
+//! Order listing as a `Stream`: the first page is the shop's own `btc:orders` link template (RFC 6570) from the
+//! API root, expanded with the query; later pages follow the HAL `next` links (the shared paging of
+//! `super::paging`: filters the template does not declare are refused, links to other origins not followed).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
-use bytes::Bytes;
 use chrono::NaiveDate;
 use futures::{
     StreamExt, TryStreamExt,
     stream::{self, BoxStream},
 };
-use http::header::ACCEPT;
 use url::Url;
 
 use crate::{
@@ -24,8 +17,10 @@ use crate::{
 };
 
 use super::{
-    Client, types,
-    uri_template::{UriTemplate, Value},
+    Client,
+    paging::{self, expand_link, refused},
+    types,
+    uri_template::Value,
 };
 
 const LIST_ORDERS: &str = "listOrders";
@@ -192,13 +187,20 @@ impl From<types::OrderList> for OrderPage {
     }
 }
 
-/// Where the next page comes from.
-enum Cursor {
-    First,
-    Link(Url),
-    /// The previous page's `next` link is refused: the error comes after that page's orders.
-    Refused(Error),
-    Done,
+impl paging::HalPage for types::OrderList {
+    const SCHEMA: &'static str = "OrderList";
+    fn page_number(&self) -> i32 {
+        self.page
+    }
+    fn self_link(&self) -> Option<&types::HalLink> {
+        self.links.self_.as_ref()
+    }
+    fn next_link(&self) -> Option<&types::HalLink> {
+        self.links.next.as_ref()
+    }
+    fn is_empty(&self) -> bool {
+        self.embedded.items.is_empty()
+    }
 }
 
 impl Client {
@@ -219,42 +221,10 @@ impl Client {
         shop_id: i64,
         query: OrderQuery,
     ) -> BoxStream<'_, Result<OrderPage>> {
-        let start = (Cursor::First, HashSet::<Url>::new());
-        stream::try_unfold(start, move |(cursor, mut seen)| {
-            let query = query.clone();
-            async move {
-                let (list, url) = match cursor {
-                    Cursor::Done => return Ok(None),
-                    Cursor::Refused(error) => return Err(error),
-                    Cursor::First => self.first_page(shop_id, &query).await?,
-                    Cursor::Link(url) => (self.linked_page(url.clone()).await?, url),
-                };
-                seen.insert(url.clone());
-                if let Some(own) = list.links.self_.as_ref().and_then(|own| resolve(&url, own)) {
-                    seen.insert(own);
-                }
-                // An empty page ends the listing even with a `next` link: no endless walk over empty pages.
-                let next = if list.embedded.items.is_empty() {
-                    Ok(None)
-                } else {
-                    self.next_link(&url, &list)
-                };
-                let cursor = match next {
-                    Ok(Some(next)) if seen.contains(&next) => Cursor::Refused(refused(format!(
-                        "the next link of page {} points back to a page already fetched",
-                        list.page
-                    ))),
-                    Ok(Some(next)) => {
-                        tracing::debug!(page = list.page, "following the next link");
-                        Cursor::Link(next)
-                    }
-                    Ok(None) => Cursor::Done,
-                    Err(error) => Cursor::Refused(error),
-                };
-                Ok(Some((OrderPage::from(list), (cursor, seen))))
-            }
-        })
-        .boxed()
+        let first = Box::pin(async move { self.first_page_url(shop_id, &query).await });
+        self.follow_pages::<types::OrderList>(LIST_ORDERS, first)
+            .map_ok(OrderPage::from)
+            .boxed()
     }
 
     /// Every order of the shop matching `query`, across pages (see [`Client::list_order_pages`]).
@@ -317,14 +287,9 @@ impl Client {
         values
     }
 
-    /// The first page: the shop's `btc:orders` link from the API root, expanded with the query.
-    async fn first_page(
-        &self,
-        shop_id: i64,
-        query: &OrderQuery,
-    ) -> Result<(types::OrderList, Url)> {
+    /// The first page's URL: the shop's `btc:orders` link from the API root, expanded with the query.
+    async fn first_page_url(&self, shop_id: i64, query: &OrderQuery) -> Result<Url> {
         let root = self.api().get_root().execute().await?;
-        let root_url = self.base.clone();
         let shop = root
             .embedded
             .iter()
@@ -343,62 +308,19 @@ impl Client {
             .as_ref()
             .and_then(|links| links.btc_orders.as_ref())
             .ok_or_else(|| {
-                refused(format!(
-                    "shop {shop_id} has no btc:orders link in the API root"
-                ))
+                refused(
+                    LIST_ORDERS,
+                    format!("shop {shop_id} has no btc:orders link in the API root"),
+                )
             })?;
-        let url = orders_link(&root_url, link, &Self::variables(query))?;
-        if url.origin() != self.base.origin() {
-            return Err(refused(format!(
-                "the btc:orders link of shop {shop_id} points to {}, not to the client's API root; it was not \
-                 followed, so the access token was not sent there",
-                url.origin().ascii_serialization()
-            )));
-        }
-        Ok((self.linked_page(url.clone()).await?, url))
-    }
-
-    /// A page named by a `next` link (already checked to be on the client's origin), through the same
-    /// runtime: token, retries, tracing and error mapping as the generated operation.
-    async fn linked_page(&self, url: Url) -> Result<types::OrderList> {
-        let request = self
-            .runtime()
-            .http()
-            .get(url)
-            .header(ACCEPT, "application/json")
-            .build()
-            .map_err(|e| {
-                refused("cannot build the request for the next page").with_source(e.without_url())
-            })?;
-        let (status, body) = self.runtime().call_raw(LIST_ORDERS, request).await?;
-        serde_json::from_slice(&body).map_err(|e| {
-            Error::new(ErrorKind::Decode)
-                .with_provider(Provider::Bootic)
-                .with_operation(LIST_ORDERS)
-                .with_status(status)
-                .with_message(format!("the answer does not match OrderList: {e}"))
-                .with_body(Bytes::clone(&body))
-                .with_source(e)
-        })
-    }
-
-    /// The page's `next` link as an absolute URL, if it has one; an error if it leaves the client's origin.
-    fn next_link(&self, page_url: &Url, list: &types::OrderList) -> Result<Option<Url>> {
-        let Some(next) = &list.links.next else {
-            return Ok(None);
-        };
-        let url = resolve(page_url, next)
-            .ok_or_else(|| refused(format!("the next link of page {} is not a URL", list.page)))?;
-        if url.origin() != self.base.origin() {
-            return Err(refused(format!(
-                "the next link of page {} points to {}, not to the client's API root ({}); it was not followed, \
-                 so the access token was not sent there",
-                list.page,
-                url.origin().ascii_serialization(),
-                self.base.origin().ascii_serialization()
-            )));
-        }
-        Ok(Some(url))
+        let url = expand_link(
+            LIST_ORDERS,
+            "btc:orders",
+            &self.base,
+            link,
+            &Self::variables(query),
+        )?;
+        self.own_origin(LIST_ORDERS, &format!("btc:orders of shop {shop_id}"), url)
     }
 }
 
@@ -415,115 +337,5 @@ impl types::ShopIdValue {
             types::ShopIdValue::String(text) => text.trim().parse().ok(),
             types::ShopIdValue::Int64(n) => Some(*n),
         }
-    }
-}
-
-/// The `btc:orders` link expanded with `values`. A variable the link does not declare is an
-/// [`ErrorKind::InvalidRequest`] error naming it; a link without a template (`templated` false and no `{`)
-/// declares none.
-fn orders_link(root: &Url, link: &types::HalLink, values: &BTreeMap<String, Value>) -> Result<Url> {
-    let templated = link.templated == Some(true) || link.href.contains('{');
-    let template = if templated {
-        UriTemplate::parse(&link.href).map_err(|e| {
-            refused(format!(
-                "the btc:orders link is not a valid URI template: {e}"
-            ))
-        })?
-    } else {
-        UriTemplate::parse(&link.href.replace(['{', '}'], ""))
-            .map_err(|e| refused(format!("the btc:orders link is not a URL: {e}")))?
-    };
-    let undeclared: Vec<&str> = values
-        .keys()
-        .map(String::as_str)
-        .filter(|name| !template.declares(name))
-        .collect();
-    if !undeclared.is_empty() {
-        return Err(Error::new(ErrorKind::InvalidRequest)
-            .with_provider(Provider::Bootic)
-            .with_operation(LIST_ORDERS)
-            .with_message(format!(
-                "the server's btc:orders link does not declare the filter(s) {}; nothing was sent (a filter the \
-                 server ignores would list every order). It declares: {}",
-                undeclared.join(", "),
-                template.variables().collect::<Vec<_>>().join(", ")
-            )));
-    }
-    root.join(&template.expand(values))
-        .map_err(|e| refused(format!("the expanded btc:orders link is not a URL: {e}")))
-}
-
-/// A link's target resolved against the URL of the page it came from (RFC 3986). A templated link is expanded
-/// with no variables (RFC 6570: undefined variables expand to nothing).
-fn resolve(page_url: &Url, link: &types::HalLink) -> Option<Url> {
-    let href = if link.templated == Some(true) {
-        strip_template(&link.href)
-    } else {
-        link.href.clone()
-    };
-    page_url.join(&href).ok()
-}
-
-fn strip_template(href: &str) -> String {
-    let mut out = String::with_capacity(href.len());
-    let mut depth = 0usize;
-    for c in href.chars() {
-        match c {
-            '{' => depth += 1,
-            '}' => depth = depth.saturating_sub(1),
-            _ if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// A link the client will not follow: the provider's answer is not what the API promises.
-fn refused(message: impl Into<String>) -> Error {
-    Error::new(ErrorKind::Decode)
-        .with_provider(Provider::Bootic)
-        .with_operation(LIST_ORDERS)
-        .with_message(message)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn link(href: &str, templated: bool) -> types::HalLink {
-        serde_json::from_value(serde_json::json!({"href": href, "templated": templated})).unwrap()
-    }
-
-    #[test]
-    fn links_resolve_against_the_page_and_templates_expand_empty() {
-        let page = Url::parse("https://api.bootic.net/v1/shops/1/orders?page=1").unwrap();
-        assert_eq!(
-            resolve(&page, &link("?page=2", false)).unwrap().as_str(),
-            "https://api.bootic.net/v1/shops/1/orders?page=2"
-        );
-        assert_eq!(
-            resolve(&page, &link("/v1/shops/1/orders?page=3", false))
-                .unwrap()
-                .as_str(),
-            "https://api.bootic.net/v1/shops/1/orders?page=3"
-        );
-        assert_eq!(
-            resolve(
-                &page,
-                &link(
-                    "https://api.bootic.net/v1/shops/1/orders{?page,per_page}",
-                    true
-                )
-            )
-            .unwrap()
-            .as_str(),
-            "https://api.bootic.net/v1/shops/1/orders"
-        );
-        assert_eq!(
-            resolve(&page, &link("//evil.example/steal", false))
-                .unwrap()
-                .origin(),
-            Url::parse("https://evil.example").unwrap().origin()
-        );
     }
 }

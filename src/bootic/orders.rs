@@ -193,7 +193,7 @@ impl Client {
 }
 
 /// An order code must be non-empty: an empty one would address `/orders/`, which is not an order.
-fn non_empty_code(code: &str, operation: &'static str) -> Result<String> {
+pub(super) fn non_empty_code(code: &str, operation: &'static str) -> Result<String> {
     let code = code.trim();
     if code.is_empty() {
         return Err(Error::invalid_request("the order code is empty")

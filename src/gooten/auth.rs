@@ -10,8 +10,9 @@ use crate::{
 const RECIPE_ID_SCHEME: &str = "recipeid";
 const BILLING_KEY_SCHEME: &str = "partnerBillingKey";
 
-/// The operation that takes the billing key in its body (`Payment.PartnerBillingKey`) instead of the query.
-const SUBMIT_ORDER: &str = "submitOrder";
+/// The operations that take the billing key in their body (`Payment.PartnerBillingKey`) instead of the query:
+/// submitting an order and asking for partner prices.
+const BODY_KEY_OPERATIONS: &[&str] = &["submitOrder", "getPartnerPrices"];
 
 /// The operations whose spec `security` offers the billing key as an optional second alternative (partner
 /// pricing): the key is sent when the client has one, and the call works without it. The operation table only
@@ -48,7 +49,7 @@ impl Auth for GootenAuth {
                     query.append_pair(BILLING_KEY_SCHEME, key.expose());
                 }
             }
-            if op.id == SUBMIT_ORDER
+            if BODY_KEY_OPERATIONS.contains(&op.id)
                 && let Some(key) = &self.billing_key
             {
                 fill_body_billing_key(request, key)?;
@@ -58,8 +59,8 @@ impl Auth for GootenAuth {
     }
 }
 
-/// Sets `Payment.PartnerBillingKey` in a submitted order when the caller left it empty, so the key never has
-/// to live in the caller's (Debug-printable) order value.
+/// Sets `Payment.PartnerBillingKey` in a submitted order (or a partner-price request) when the caller left it
+/// empty, so the key never has to live in the caller's (Debug-printable) value.
 fn fill_body_billing_key(request: &mut reqwest::Request, key: &Secret) -> Result<()> {
     let Some(bytes) = request.body().and_then(|b| b.as_bytes()) else {
         return Ok(());

@@ -151,6 +151,10 @@ impl Client {
         &self.environment
     }
 
+    pub(super) fn has_billing_key(&self) -> bool {
+        self.has_billing_key
+    }
+
     pub(super) fn runtime(&self) -> &Runtime {
         &self.api.inner
     }

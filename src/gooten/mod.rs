@@ -2,7 +2,9 @@
 //!
 //! [`Client`] adds the recipe id to every request and the partner billing key wherever the API needs it,
 //! submits orders exactly once ([`Client::submit_order`]), streams order search results
-//! ([`Client::search_orders`]) and uploads images ([`Client::upload_images`]). Every other operation of the
+//! ([`Client::search_orders`]), uploads images ([`Client::upload_images`]), changes placed orders
+//! ([`Client::update_shipping_address`], [`Client::cancel_items`], [`Client::set_status`]) and reads what Gooten
+//! bills ([`Client::order_billing`], [`Client::partner_prices`]). Every other operation of the
 //! spec is on [`Client::api`], with the same auth, retries and tracing:
 //!
 //! ```no_run
@@ -21,6 +23,7 @@
 //! ```
 
 mod auth;
+mod changes;
 mod client;
 mod dialect;
 mod images;

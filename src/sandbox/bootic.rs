@@ -38,6 +38,8 @@ use crate::bootic::generated::types as t;
 
 #[path = "bootic_list.rs"]
 mod list;
+#[path = "bootic_products.rs"]
+mod products;
 use list::{ListFilters, sort_orders};
 
 const CLIENT_ID: &str = "sbx-bootic-client";
@@ -230,6 +232,9 @@ struct OrderRecord {
     pending_on: Option<DateTime<Utc>>,
     closed_on: Option<DateTime<Utc>>,
     shipped_on: Option<DateTime<Utc>>,
+    /// Set by updateOrderTracking (`products::update_order_tracking`).
+    tracking_code: Option<String>,
+    courier_name: Option<String>,
 }
 
 /// The fake's state: tokens, contacts, saved addresses and orders.
@@ -318,6 +323,7 @@ pub(crate) fn router(state: Arc<BooticState>) -> Router {
             "/v1/shops/{shop_id}/orders/{code}",
             get(get_order).put(update_order),
         )
+        .merge(products::routes())
         .with_state(state)
 }
 
@@ -702,8 +708,8 @@ impl Inner {
             closed_on: order.closed_on,
             shipped_on: order.shipped_on,
             shipping_description: Some(String::new()),
-            tracking_code: None,
-            courier_name: None,
+            tracking_code: order.tracking_code.clone(),
+            courier_name: order.courier_name.clone(),
             shipped_email_sent: Some(false),
             closed_email_sent: Some(false),
             total_weight_in_grams: Some(
@@ -717,7 +723,8 @@ impl Inner {
             fulfillment: Some(t::Fulfillment {
                 fulfillment_method: Some("shipping".into()),
                 method: Some("shipping".into()),
-                ..Default::default()
+                tracking_code: order.tracking_code.clone(),
+                courier_name: order.courier_name.clone(),
             }),
             payment_info: None,
             allowed_statuses: allowed.into_iter().map(Into::into).collect(),
@@ -781,7 +788,6 @@ async fn get_root(State(state): BState, headers: HeaderMap) -> Answer {
         title: Some(title.into()),
         ..link(href)
     };
-    let shop = format!("{root}/shops/{SHOP_ID}");
     let body = t::Root {
         class: class(&["root"]),
         links: Some(t::RootLinks {
@@ -812,34 +818,7 @@ async fn get_root(State(state): BState, headers: HeaderMap) -> Answer {
         email: None,
         last_logged_on: None,
         embedded: Some(t::RootEmbedded {
-            shops: vec![t::Shop {
-                class: class(&["shop"]),
-                links: Some(t::ShopLinks {
-                    self_: Some(link(shop.clone())),
-                    btc_orders: Some(templated(
-                        format!("{shop}/orders{{?{}}}", list::TEMPLATE_VARIABLES.join(",")),
-                        "Orders for this shop",
-                    )),
-                    btc_order: Some(templated(format!("{shop}/orders/{{id}}"), "Order details")),
-                    btc_create_order: Some(t::HalLink {
-                        method: Some("post".into()),
-                        title: Some("Create a new order for this shop".into()),
-                        ..link(format!("{shop}/orders"))
-                    }),
-                    ..Default::default()
-                }),
-                // Real answers carry the shop id as a string (the recorded API root: `"id": "47"`).
-                id: Some(t::ShopIdValue::String(SHOP_ID.to_string())),
-                created_on: None,
-                updated_on: None,
-                asset_count: None,
-                name: Some("Sandbox Wines".into()),
-                subdomain: Some("sandbox".into()),
-                url: Some("sandbox-shop.bootic.invalid".into()),
-                description: Some("The fulfillment-apis sandbox shop".into()),
-                locale: Some("es".into()),
-                currency_code: Some("CLP".into()),
-            }],
+            shops: vec![products::shop(&root)],
         }),
     };
     let updated = Utc::now();
@@ -1035,6 +1014,8 @@ async fn create_order(
         pending_on: None,
         closed_on: None,
         shipped_on: None,
+        tracking_code: None,
+        courier_name: None,
     };
     inner.next_order_id += 1;
     let root = state.api_root(&headers);

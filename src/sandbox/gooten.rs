@@ -2,8 +2,9 @@
 //! orders (submit with validation and duplicate protection, get by Safe Id or SourceId, search, status).
 //!
 //! Every request needs `recipeid` in the query string (any case of the name, as the real API binds it); the
-//! operations whose spec security includes `partnerBillingKey` (search, status) need that key in the query too,
-//! and submitting an order needs `Payment.PartnerBillingKey` in the body. Errors use Gooten's envelope
+//! operations whose spec security includes `partnerBillingKey` (search, status, order changes and billing) need
+//! that key in the query too, and submitting an order or asking for partner prices needs
+//! `Payment.PartnerBillingKey` in the body (order changes, billing and partner prices: `gooten_changes`). Errors use Gooten's envelope
 //! (`HadError`, `ErrorReferenceCode`, `Errors[]`), except an unknown recipe id, which answers
 //! `{"Message": "...Invalid recipeId."}`. Validation failures answer HTTP 400 (the real API also sometimes
 //! answers 200 with `HadError: true`; the sandbox always uses the status code).
@@ -36,7 +37,7 @@ use super::{
 use crate::gooten::generated::types as t;
 
 const RECIPE_ID: &str = "sbx-recipe-5c1e9a07";
-const PARTNER_BILLING_KEY: &str = "sbx+Billing/Key7Qw==";
+pub(super) const PARTNER_BILLING_KEY: &str = "sbx+Billing/Key7Qw==";
 
 /// How many orders a search page holds when `pageSize` is not given. Uncertain: the documents give no default.
 const DEFAULT_PAGE_SIZE: usize = 10;
@@ -151,7 +152,7 @@ impl GootenSandbox {
 
 /// The fake's state: orders and print-ready products (the catalog is static, in `gooten_catalog`).
 pub(crate) struct GootenState {
-    inner: Mutex<Inner>,
+    pub(super) inner: Mutex<Inner>,
 }
 
 impl Default for GootenState {
@@ -167,15 +168,15 @@ impl Default for GootenState {
     }
 }
 
-struct Inner {
-    orders: Vec<StoredOrder>,
+pub(super) struct Inner {
+    pub(super) orders: Vec<StoredOrder>,
     preconfigured: Vec<t::PreconfiguredProduct>,
     rng: fastrand::Rng,
 }
 
-struct StoredOrder {
+pub(super) struct StoredOrder {
     /// The order exactly as `getOrder` returns it.
-    details: t::OrderDetails,
+    pub(super) details: t::OrderDetails,
     created: DateTime<Utc>,
     pre_submit: bool,
     /// Each item's images, which `getOrder` adds to the answer with `withImages=true`.
@@ -219,17 +220,19 @@ pub(crate) fn router(state: Arc<GootenState>) -> Router {
             .route(&path("languages"), get(get_languages))
             .route(&path("userinfo"), get(get_user_info))
             .route(&path("paymentvalidation"), get(validate_payment));
+        router = super::gooten_changes::routes(router, &path);
+        router = super::gooten_estimates::routes(router, &path);
     }
     router.with_state(state)
 }
 
-type GState = State<Arc<GootenState>>;
+pub(super) type GState = State<Arc<GootenState>>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Errors
 
 /// One entry of the envelope's `Errors`.
-fn failure(
+pub(super) fn failure(
     property: &str,
     message: impl Into<String>,
     attempted: Option<Value>,
@@ -243,7 +246,7 @@ fn failure(
 }
 
 /// The error envelope with `status`.
-fn envelope(status: StatusCode, errors: Vec<t::ValidationFailure>) -> Response {
+pub(super) fn envelope(status: StatusCode, errors: Vec<t::ValidationFailure>) -> Response {
     let body = t::Error {
         error_reference_code: Some(uuid_like(&mut fastrand::Rng::new())),
         errors,
@@ -253,15 +256,19 @@ fn envelope(status: StatusCode, errors: Vec<t::ValidationFailure>) -> Response {
     json(status, &body)
 }
 
-fn invalid(errors: Vec<t::ValidationFailure>) -> Refusal {
+pub(super) fn invalid(errors: Vec<t::ValidationFailure>) -> Refusal {
     envelope(StatusCode::BAD_REQUEST, errors).into()
 }
 
-fn invalid_one(property: &str, message: impl Into<String>, attempted: Option<Value>) -> Refusal {
+pub(super) fn invalid_one(
+    property: &str,
+    message: impl Into<String>,
+    attempted: Option<Value>,
+) -> Refusal {
     invalid(vec![failure(property, message, attempted)])
 }
 
-fn not_found(property: &str, message: impl Into<String>, attempted: &str) -> Refusal {
+pub(super) fn not_found(property: &str, message: impl Into<String>, attempted: &str) -> Refusal {
     envelope(
         StatusCode::NOT_FOUND,
         vec![failure(
@@ -296,7 +303,7 @@ pub(crate) fn route_not_found() -> Response {
 }
 
 /// `'Postal Code' should not be empty.`: the wording of Gooten's validator, which splits the property name.
-fn empty_message(property: &str) -> String {
+pub(super) fn empty_message(property: &str) -> String {
     format!("'{}' should not be empty.", display_name(property))
 }
 
@@ -325,11 +332,18 @@ fn display_name(property: &str) -> String {
 
 /// The operations whose `security` in the spec includes `partnerBillingKey` (in the query string); a unit test
 /// compares this list with `spec/gooten.yaml`. `submitOrder` takes the key in its body instead.
-const BILLING_KEY_OPERATIONS: &[&str] = &["searchOrders", "setOrderStatus"];
+const BILLING_KEY_OPERATIONS: &[&str] = &[
+    "cancelOrderItems",
+    "getOrderBilling",
+    "searchOrders",
+    "setOrderStatus",
+    "updateShippingAddress",
+    "updateShippingMethod",
+];
 
 /// Checks the credentials `operation` (its operationId) needs: the recipe id always, the billing key where the
 /// spec asks for it.
-fn authorize(raw_query: Option<String>, operation: &str) -> Result<Query, Refusal> {
+pub(super) fn authorize(raw_query: Option<String>, operation: &str) -> Result<Query, Refusal> {
     let query = Query::parse(raw_query.as_deref());
     if query.get_ci("recipeid") != Some(RECIPE_ID) {
         let body = t::Error {
@@ -357,7 +371,7 @@ fn authorize(raw_query: Option<String>, operation: &str) -> Result<Query, Refusa
 }
 
 /// A required query parameter (non-empty).
-fn required<'q>(query: &'q Query, name: &str) -> Result<&'q str, Refusal> {
+pub(super) fn required<'q>(query: &'q Query, name: &str) -> Result<&'q str, Refusal> {
     match query.get_ci(name).map(str::trim) {
         Some(value) if !value.is_empty() => Ok(value),
         _ => Err(invalid_one(
@@ -376,7 +390,7 @@ fn upper_first(name: &str) -> String {
         .unwrap_or_default()
 }
 
-fn ship_to_country(query: &Query) -> Result<&str, Refusal> {
+pub(super) fn ship_to_country(query: &Query) -> Result<&str, Refusal> {
     let country = required(query, "countryCode")?;
     match country_failure("countryCode", country) {
         None => Ok(country),
@@ -403,7 +417,7 @@ fn code_format(property: &str, code: &str, len: usize) -> Option<t::ValidationFa
 }
 
 /// A ship-to country: two letters (the spec's pattern), and one Gooten ships to.
-fn country_failure(property: &str, country: &str) -> Option<t::ValidationFailure> {
+pub(super) fn country_failure(property: &str, country: &str) -> Option<t::ValidationFailure> {
     code_format(property, country, 2).or_else(|| {
         (!Catalog::get().ships_to(country)).then(|| {
             failure(
@@ -415,11 +429,14 @@ fn country_failure(property: &str, country: &str) -> Option<t::ValidationFailure
     })
 }
 
-fn currency_param(query: &Query) -> Result<&'static CurrencyInfo, Refusal> {
+pub(super) fn currency_param(query: &Query) -> Result<&'static CurrencyInfo, Refusal> {
     currency_code(query.get_ci("currencyCode"), "currencyCode")
 }
 
-fn currency_code(code: Option<&str>, property: &str) -> Result<&'static CurrencyInfo, Refusal> {
+pub(super) fn currency_code(
+    code: Option<&str>,
+    property: &str,
+) -> Result<&'static CurrencyInfo, Refusal> {
     let catalog = Catalog::get();
     match code.map(str::trim).filter(|c| !c.is_empty()) {
         None => Ok(catalog.usd()),
@@ -438,7 +455,7 @@ fn currency_code(code: Option<&str>, property: &str) -> Result<&'static Currency
 
 /// A typed (not `type: string`) query parameter: present with an empty value is not absent, since an empty string
 /// is no boolean, integer or date (the spec does not allow empty values).
-fn typed<'q>(query: &'q Query, name: &str) -> Option<&'q str> {
+pub(super) fn typed<'q>(query: &'q Query, name: &str) -> Option<&'q str> {
     query.get_ci(name).map(str::trim)
 }
 
@@ -454,7 +471,7 @@ fn flag(query: &Query, name: &str) -> Result<bool, Refusal> {
 }
 
 /// A `type: integer, format: int32` query parameter (absent: `None`); a value that is not an int32 is refused.
-fn int32_param(query: &Query, name: &str) -> Result<Option<i32>, Refusal> {
+pub(super) fn int32_param(query: &Query, name: &str) -> Result<Option<i32>, Refusal> {
     match typed(query, name) {
         None => Ok(None),
         Some(raw) => raw.parse().map(Some).map_err(|_| not_valid(name, raw)),
@@ -462,7 +479,7 @@ fn int32_param(query: &Query, name: &str) -> Result<Option<i32>, Refusal> {
 }
 
 /// ASP.NET's wording for a query value its model binding cannot convert.
-fn not_valid(name: &str, raw: &str) -> Refusal {
+pub(super) fn not_valid(name: &str, raw: &str) -> Refusal {
     invalid_one(
         name,
         format!("The value '{raw}' is not valid for {}.", upper_first(name)),
@@ -472,7 +489,7 @@ fn not_valid(name: &str, raw: &str) -> Refusal {
 
 /// Parses a JSON body into a generated type as the real service (ASP.NET) binds it: property names and enum
 /// values in any case, numbers and booleans also as strings; a failure is a 400 envelope naming `root`.
-fn body<T: serde::de::DeserializeOwned>(bytes: &[u8], root: &str) -> Result<T, Refusal> {
+pub(super) fn body<T: serde::de::DeserializeOwned>(bytes: &[u8], root: &str) -> Result<T, Refusal> {
     serde_json::from_slice(bytes)
         .and_then(|value| from_value_aspnet(&value))
         .map_err(|e| {
@@ -634,7 +651,7 @@ async fn get_shipping_prices(RawQuery(q): RawQuery, bytes: Bytes) -> Answer {
 
 /// Checks one cart or order line (`property` is its path, e.g. `Order.Items[0]`): a positive quantity and a
 /// SKU of the catalog, with Gooten's messages. Returns the SKU's product and variant when it exists.
-fn catalog_item<'c>(
+pub(super) fn catalog_item<'c>(
     catalog: &'c Catalog,
     property: &str,
     sku: &str,
@@ -660,7 +677,7 @@ fn catalog_item<'c>(
 }
 
 /// Resolves an item's shipping: the ship option by id, or the one of the ship type, or standard.
-fn resolve_offer<'c>(
+pub(super) fn resolve_offer<'c>(
     product: &'c CatalogProduct,
     country: &str,
     method_id: Option<i32>,
@@ -815,7 +832,7 @@ fn coupon_applications(
 /// becomes Gooten's per-field validation error rather than a deserialization failure. A unit test compares them
 /// with `spec/gooten.yaml`.
 const ORDER_REQUIRED: &[&str] = &["ShipToAddress", "BillingAddress", "Items"];
-const SHIP_TO_REQUIRED: &[&str] = &[
+pub(super) const SHIP_TO_REQUIRED: &[&str] = &[
     "FirstName",
     "LastName",
     "Line1",
@@ -830,7 +847,7 @@ const ITEM_REQUIRED: &[&str] = &["SKU", "Quantity"];
 const IMAGE_REQUIRED: &[&str] = &["Url"];
 
 /// A property of a JSON object, its name matched ignoring ASCII case (the server binds names that way).
-fn get_ci<'v>(object: &'v Value, name: &str) -> Option<&'v Value> {
+pub(super) fn get_ci<'v>(object: &'v Value, name: &str) -> Option<&'v Value> {
     object
         .as_object()?
         .iter()
@@ -838,7 +855,7 @@ fn get_ci<'v>(object: &'v Value, name: &str) -> Option<&'v Value> {
         .map(|(_, v)| v)
 }
 
-fn is_blank(value: Option<&Value>) -> bool {
+pub(super) fn is_blank(value: Option<&Value>) -> bool {
     match value {
         None | Some(Value::Null) => true,
         Some(Value::String(s)) => s.trim().is_empty(),
@@ -896,7 +913,7 @@ fn missing_fields(order: &Value) -> Vec<t::ValidationFailure> {
     out
 }
 
-fn ship_to_address(a: &t::ShipToAddress) -> t::Address {
+pub(super) fn ship_to_address(a: &t::ShipToAddress) -> t::Address {
     t::Address {
         first_name: Some(a.first_name.clone()),
         last_name: Some(a.last_name.clone()),

@@ -401,7 +401,7 @@ pub(crate) struct CurrencyInfo {
     pub code: &'static str,
     name: &'static str,
     format: &'static str,
-    per_usd: Decimal,
+    pub(super) per_usd: Decimal,
 }
 
 impl CurrencyInfo {

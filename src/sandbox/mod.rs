@@ -28,6 +28,8 @@ mod bootic;
 mod faults;
 mod gooten;
 mod gooten_catalog;
+mod gooten_changes;
+mod gooten_estimates;
 mod http;
 mod rewix;
 mod rewix_catalog;

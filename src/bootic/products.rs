@@ -1,0 +1,305 @@
+//! The shop entity, its products and contacts as `Stream`s, one product with its variants, and order tracking.
+//!
+//! Products are listed as the official clients list them: from the shop's own `btc:products` link template
+//! (`GET /shops/{id}` answers it; `https://api.bootic.net/v1/products?shop_ids=47{&q,page,...}` in the recorded
+//! API root), then following each page's HAL `next` link (the shared paging of `super::paging`). The variant ids
+//! a product embeds are the `variant_id`s [`Client::create_order`] takes ([`types::VariantIdValue::as_i64`]).
+
+use std::collections::BTreeMap;
+
+use futures::{StreamExt, TryStreamExt, stream, stream::BoxStream};
+use url::Url;
+
+use crate::{
+    Execute, Provider,
+    error::{Error, Result},
+};
+
+use super::{
+    Client,
+    orders::non_empty_code,
+    paging::{self, expand_link, refused},
+    types,
+    uri_template::Value,
+};
+
+const LIST_PRODUCTS: &str = "listProducts";
+const LIST_CONTACTS: &str = "listContacts";
+
+/// Filters of [`Client::product_pages`], mapped onto the variables of the shop's `btc:products` link template.
+/// A filter the server's template does not declare makes the listing fail with
+/// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) before anything is sent.
+///
+/// ```
+/// let query = fulfillment_apis::bootic::ProductQuery::new().set_q("tinto").with_page_size(20);
+/// # let _ = query;
+/// ```
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct ProductQuery {
+    q: Option<String>,
+    status: Option<String>,
+    skus: Vec<String>,
+    sort: Option<String>,
+    page_size: Option<i32>,
+}
+
+impl ProductQuery {
+    /// A query matching every visible product of the shop.
+    pub fn new() -> Self {
+        ProductQuery::default()
+    }
+    /// Full-text search.
+    pub fn set_q(mut self, value: impl Into<String>) -> Self {
+        self.q = Some(value.into());
+        self
+    }
+    /// `visible` (Bootic's default), `hidden` or `all`.
+    pub fn set_status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Only products with variants of these SKUs (sent comma-separated).
+    pub fn set_skus<S: Into<String>>(mut self, values: impl IntoIterator<Item = S>) -> Self {
+        self.skus = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// The order of the results (`title.asc`, `price.desc`, `created_on.desc`, ...).
+    pub fn set_sort(mut self, value: impl Into<String>) -> Self {
+        self.sort = Some(value.into());
+        self
+    }
+    /// Products per page; values below 1 are raised to 1.
+    pub fn with_page_size(mut self, size: i32) -> Self {
+        self.page_size = Some(size.max(1));
+        self
+    }
+
+    fn variables(&self) -> BTreeMap<String, Value> {
+        let mut values = BTreeMap::new();
+        let text = |s: &String| Value::String(s.clone());
+        for (name, value) in [
+            ("q", self.q.as_ref().map(text)),
+            ("status", self.status.as_ref().map(text)),
+            (
+                "sku",
+                (!self.skus.is_empty()).then(|| Value::List(self.skus.clone())),
+            ),
+            ("sort", self.sort.as_ref().map(text)),
+            (
+                "per_page",
+                self.page_size.map(|n| Value::String(n.to_string())),
+            ),
+        ] {
+            if let Some(value) = value {
+                values.insert(name.to_string(), value);
+            }
+        }
+        values
+    }
+}
+
+impl paging::HalPage for types::ProductList {
+    const SCHEMA: &'static str = "ProductList";
+    fn page_number(&self) -> i32 {
+        self.page
+    }
+    fn self_link(&self) -> Option<&types::HalLink> {
+        self.links.as_ref()?.self_.as_ref()
+    }
+    fn next_link(&self) -> Option<&types::HalLink> {
+        self.links.as_ref()?.next.as_ref()
+    }
+    fn is_empty(&self) -> bool {
+        self.embedded.as_ref().is_none_or(|e| e.items.is_empty())
+    }
+}
+
+impl paging::HalPage for types::ContactList {
+    const SCHEMA: &'static str = "ContactList";
+    fn page_number(&self) -> i32 {
+        self.page
+    }
+    fn self_link(&self) -> Option<&types::HalLink> {
+        self.links.as_ref()?.self_.as_ref()
+    }
+    fn next_link(&self) -> Option<&types::HalLink> {
+        self.links.as_ref()?.next.as_ref()
+    }
+    fn is_empty(&self) -> bool {
+        self.embedded.as_ref().is_none_or(|e| e.items.is_empty())
+    }
+}
+
+impl types::VariantIdValue {
+    /// The variant id as the number an order line's `variant_id` takes: list answers send it as a string
+    /// (`"114"`), the variant relation page as a number; `None` when the string is not a number.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            types::VariantIdValue::String(text) => text.trim().parse().ok(),
+            types::VariantIdValue::Int64(n) => Some(*n),
+        }
+    }
+}
+
+impl Client {
+    /// The shop entity: currency, locale and the link templates of everything in it.
+    pub async fn get_shop(&self, shop_id: i64) -> Result<types::Shop> {
+        self.api().get_shop().shop_id(shop_id).execute().await
+    }
+
+    /// One product with its variants, by id (digits) or slug.
+    pub async fn product(&self, product_id: &str) -> Result<types::Product> {
+        if product_id.trim().is_empty() {
+            return Err(Error::invalid_request("the product id is empty")
+                .with_provider(Provider::Bootic)
+                .with_operation("getProduct"));
+        }
+        self.api()
+            .get_product()
+            .product_id(product_id.trim())
+            .execute()
+            .await
+    }
+
+    /// Every page of the shop's products matching `query`, following the HAL `next` links (never to another
+    /// origin: such a link ends the stream with an error after the page that named it).
+    pub fn product_pages(
+        &self,
+        shop_id: i64,
+        query: ProductQuery,
+    ) -> BoxStream<'_, Result<types::ProductList>> {
+        let first = Box::pin(async move { self.products_url(shop_id, &query).await });
+        self.follow_pages::<types::ProductList>(LIST_PRODUCTS, first)
+    }
+
+    /// Every visible product of the shop, with its variants, across pages (see [`Client::product_pages`]).
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # async fn run(client: fulfillment_apis::bootic::Client) -> fulfillment_apis::Result<()> {
+    /// let mut products = client.products(29);
+    /// while let Some(product) = products.try_next().await? {
+    ///     let variants = product.embedded.iter().flat_map(|e| &e.variants);
+    ///     let ids: Vec<_> = variants.filter_map(|v| v.id.as_ref()?.as_i64()).collect();
+    ///     println!("{:?}: variant ids {ids:?}", product.title);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn products(&self, shop_id: i64) -> BoxStream<'_, Result<types::Product>> {
+        self.product_pages(shop_id, ProductQuery::new())
+            .map_ok(|page| {
+                let items = page.embedded.map(|e| e.items).unwrap_or_default();
+                stream::iter(items.into_iter().map(Ok))
+            })
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sets the tracking code (and courier, and optionally the new status such as `shipped`) of an order and
+    /// returns the updated order. Bootic marks this relation EXPERIMENTAL and documents no body: the body is the
+    /// spec's guess (`OrderTracking`). A PUT, retried like any idempotent request.
+    ///
+    /// ```no_run
+    /// use fulfillment_apis::bootic::types::{OrderStatus, OrderTracking};
+    /// # async fn run(client: fulfillment_apis::bootic::Client) -> fulfillment_apis::Result<()> {
+    /// let tracking = OrderTracking {
+    ///     tracking_code: "99648750692".into(),
+    ///     courier_name: Some("Chilexpress".into()),
+    ///     status: Some(OrderStatus::Shipped.into()),
+    /// };
+    /// let order = client.set_tracking(29, "TCB3132", tracking).await?;
+    /// assert_eq!(order.tracking_code.as_deref(), Some("99648750692"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn set_tracking(
+        &self,
+        shop_id: i64,
+        code: &str,
+        tracking: types::OrderTracking,
+    ) -> Result<types::Order> {
+        let code = non_empty_code(code, "updateOrderTracking")?;
+        if tracking.tracking_code.trim().is_empty() {
+            return Err(Error::invalid_request("the tracking code is empty")
+                .with_provider(Provider::Bootic)
+                .with_operation("updateOrderTracking"));
+        }
+        self.api()
+            .update_order_tracking()
+            .shop_id(shop_id)
+            .code(code)
+            .body(tracking)
+            .execute()
+            .await
+    }
+
+    /// Every contact of the shop (newest first), from the shop's `btc:contacts` link and then the `next` links
+    /// (never to another origin). Contacts are created by [`Client::create_order`] (`contact.email`).
+    pub fn contacts(&self, shop_id: i64) -> BoxStream<'_, Result<types::ContactSummary>> {
+        let first = Box::pin(async move {
+            let shop = self
+                .get_shop(shop_id)
+                .await
+                .map_err(|e| e.with_operation(LIST_CONTACTS))?;
+            let link = shop
+                .links
+                .as_ref()
+                .and_then(|links| links.btc_contacts.as_ref())
+                .ok_or_else(|| {
+                    refused(
+                        LIST_CONTACTS,
+                        format!("shop {shop_id} has no btc:contacts link"),
+                    )
+                })?;
+            let url = expand_link(
+                LIST_CONTACTS,
+                "btc:contacts",
+                &self.base,
+                link,
+                &BTreeMap::new(),
+            )?;
+            self.own_origin(
+                LIST_CONTACTS,
+                &format!("btc:contacts of shop {shop_id}"),
+                url,
+            )
+        });
+        self.follow_pages::<types::ContactList>(LIST_CONTACTS, first)
+            .map_ok(|page| {
+                let items = page.embedded.map(|e| e.items).unwrap_or_default();
+                stream::iter(items.into_iter().map(Ok))
+            })
+            .try_flatten()
+            .boxed()
+    }
+
+    /// The first page's URL: the shop's `btc:products` link, expanded with the query.
+    async fn products_url(&self, shop_id: i64, query: &ProductQuery) -> Result<Url> {
+        let shop = self
+            .get_shop(shop_id)
+            .await
+            .map_err(|e| e.with_operation(LIST_PRODUCTS))?;
+        let link = shop
+            .links
+            .as_ref()
+            .and_then(|links| links.btc_products.as_ref())
+            .ok_or_else(|| {
+                refused(
+                    LIST_PRODUCTS,
+                    format!("shop {shop_id} has no btc:products link"),
+                )
+            })?;
+        let url = expand_link(
+            LIST_PRODUCTS,
+            "btc:products",
+            &self.base,
+            link,
+            &query.variables(),
+        )?;
+        self.own_origin(
+            LIST_PRODUCTS,
+            &format!("btc:products of shop {shop_id}"),
+            url,
+        )
+    }
+}
