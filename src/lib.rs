@@ -7,12 +7,14 @@
 //! policy ([`RetryPolicy`], [`Timeouts`]) and one [`Secret`] wrapper for credentials.
 #![warn(missing_docs)]
 
+mod amount;
 mod base_url;
 mod error;
 mod open_enum;
 mod runtime;
 mod secret;
 
+pub use amount::Amount;
 pub use error::{Error, ErrorKind, FieldError, Provider, Result};
 pub use open_enum::OpenEnum;
 pub use runtime::{DEFAULT_MAX_RESPONSE_BYTES, Execute, RetryPolicy, Runtime, Timeouts};
