@@ -18,6 +18,7 @@
 //! Amounts (`format: decimal` in the specs) are [`Amount`]s, exact without serde_json's
 //! `arbitrary_precision`, which this crate leaves off so that your own JSON types decode as usual.
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod amount;
 mod base_url;
@@ -34,15 +35,19 @@ pub use runtime::{DEFAULT_MAX_RESPONSE_BYTES, Execute, RetryPolicy, Runtime, Tim
 pub use secret::Secret;
 
 #[cfg(feature = "gooten")]
+#[cfg_attr(docsrs, doc(cfg(feature = "gooten")))]
 pub mod gooten;
 
 #[cfg(feature = "rewix")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rewix")))]
 pub mod rewix;
 
 #[cfg(feature = "bootic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "bootic")))]
 pub mod bootic;
 
 #[cfg(feature = "sandbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
 pub mod sandbox;
 
 #[cfg(all(test, feature = "gooten", feature = "bootic", feature = "rewix"))]
