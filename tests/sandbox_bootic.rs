@@ -121,10 +121,13 @@ async fn a_missing_revoked_or_expired_token_answers_401() {
     )
     .await;
 
-    bootic.set_token_lifetime(Duration::from_millis(100));
+    // One client, built before the short token is issued: building a client can take longer than the
+    // token's lifetime on a loaded machine (with `native-tls` on, it loads the system certificates).
+    let client = http();
+    bootic.set_token_lifetime(Duration::from_millis(300));
     let short = token(&bootic).await;
     assert_eq!(
-        http()
+        client
             .get(orders_url(&bootic))
             .bearer_auth(&short)
             .send()
@@ -133,9 +136,9 @@ async fn a_missing_revoked_or_expired_token_answers_401() {
             .status(),
         StatusCode::OK
     );
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
     unauthorized(
-        http()
+        client
             .get(orders_url(&bootic))
             .bearer_auth(&short)
             .send()
