@@ -33,7 +33,7 @@ const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 /// assert_eq!(*price, Decimal::new(3326, 2));
 /// assert_eq!(serde_json::to_string(&price).unwrap(), "33.26");
 /// let doubled: Amount = (*price * Decimal::TWO).into();
-/// assert_eq!(doubled, "66.52".parse().unwrap());
+/// assert_eq!(doubled, "66.52".parse::<Amount>().unwrap());
 /// ```
 ///
 /// **Exactness.** Through `serde_json::from_str`/`from_slice`/`from_reader` the digits are exact up to
