@@ -121,8 +121,7 @@ async fn a_missing_revoked_or_expired_token_answers_401() {
     )
     .await;
 
-    // One client, built before the short token is issued: building a client can take longer than the
-    // token's lifetime on a loaded machine (with `native-tls` on, it loads the system certificates).
+    // Built before the token is issued: a client build can outlast a short token on a loaded machine.
     let client = http();
     bootic.set_token_lifetime(Duration::from_millis(300));
     let short = token(&bootic).await;
