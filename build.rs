@@ -6,7 +6,7 @@
 //! - an operation offering several request media types keeps only `application/json`;
 //! - an operation whose request body is `multipart/form-data` is left out (the hand-written layer implements it);
 //! - a response offering several media types keeps only `application/json` when it has it;
-//! - `type: number, format: decimal` becomes `rust_decimal::Decimal` (never `f64`);
+//! - `type: number, format: decimal` becomes `crate::Amount` (an exact `rust_decimal::Decimal`, never `f64`);
 //! - validation keywords on strings and integers (`pattern`, `minLength`, `maxLength`, `minimum`, `maximum`) are
 //!   dropped, so `CountryCode` stays a `String` and `Quantity` an `i32` (typify would make validated newtypes and
 //!   `NonZeroU32`s); the sandbox and `cargo xtask check` enforce them instead;
@@ -113,7 +113,7 @@ fn generate(spec: &OpenAPI, provider: &str, open_enums: &[String]) -> Result<syn
         .with_map_type("::std::collections::BTreeMap")
         .with_conversion(
             decimal_schema(),
-            "::rust_decimal::Decimal",
+            "crate::Amount",
             [TypeImpl::Display, TypeImpl::FromStr, TypeImpl::Default].into_iter(),
         );
     let tokens = Generator::new(&settings)
@@ -240,7 +240,7 @@ fn quote_tokens(path: &str) -> proc_macro2::TokenStream {
     path.parse().expect("a valid Rust path")
 }
 
-/// The schema that `with_conversion` maps to `rust_decimal::Decimal` (typify ignores metadata when matching).
+/// The schema that `with_conversion` maps to `crate::Amount` (typify ignores metadata when matching).
 fn decimal_schema() -> schemars::schema::SchemaObject {
     schemars::schema::SchemaObject {
         instance_type: Some(schemars::schema::InstanceType::Number.into()),

@@ -10,7 +10,8 @@ use serde_json::json;
 
 fn page(orders: usize) -> Vec<u8> {
     let price = |p: &str| {
-        json!({"Price": serde_json::Number::from_string_unchecked(p.to_string()), "CurrencyCode": "USD",
+        // A marker string, turned into the number's exact text below (a `Value` would hold an f64).
+        json!({"Price": format!("@@{p}@@"), "CurrencyCode": "USD",
         "FormattedPrice": format!("${p}"), "CurrencyFormat": "${1}", "CurrencyDigits": 2})
     };
     let orders: Vec<_> = (0..orders)
@@ -28,8 +29,11 @@ fn page(orders: usize) -> Vec<u8> {
             })
         })
         .collect();
-    serde_json::to_vec(&json!({"Orders": orders, "Page": 1, "TotalPages": 1, "HadError": false}))
+    serde_json::to_string(&json!({"Orders": orders, "Page": 1, "TotalPages": 1, "HadError": false}))
         .unwrap()
+        .replace("\"@@", "")
+        .replace("@@\"", "")
+        .into_bytes()
 }
 
 fn main() {

@@ -131,7 +131,7 @@ async fn place_change_address_cancel_an_item_and_read_the_billing() {
     let shipping_total = billing.shipping_total.as_ref().unwrap().price.unwrap();
     assert_eq!(
         billing.order_total.as_ref().unwrap().price,
-        Some(kept + shipping_total)
+        Some((kept.get() + shipping_total.get()).into())
     );
     let in_eur = client.order_billing(gooten_id, Some("EUR")).await.unwrap();
     assert_eq!(

@@ -342,7 +342,7 @@ async fn a_print_ready_order_without_images_and_a_partial_address_estimate_work_
     }))
     .unwrap();
     let answer = client.get_price_estimate(estimate).await.unwrap();
-    assert!(answer.items.unwrap().price.unwrap() > rust_decimal::Decimal::ZERO);
+    assert!(answer.items.unwrap().price.unwrap() > fulfillment_apis::Amount::ZERO);
     assert_eq!(answer.had_coupon_apply, Some(true));
     assert_eq!(answer.coupons.len(), 1);
 

@@ -121,11 +121,13 @@ async fn a_missing_revoked_or_expired_token_answers_401() {
     )
     .await;
 
-    // Long enough that a loaded CI machine still uses the token before it expires.
+    // Built before the token is issued, and long-lived enough, so a loaded CI machine still uses the token
+    // before it expires.
+    let client = http();
     bootic.set_token_lifetime(Duration::from_millis(1500));
     let short = token(&bootic).await;
     assert_eq!(
-        http()
+        client
             .get(orders_url(&bootic))
             .bearer_auth(&short)
             .send()
@@ -136,7 +138,7 @@ async fn a_missing_revoked_or_expired_token_answers_401() {
     );
     tokio::time::sleep(Duration::from_millis(1600)).await;
     unauthorized(
-        http()
+        client
             .get(orders_url(&bootic))
             .bearer_auth(&short)
             .send()

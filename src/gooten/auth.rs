@@ -1,5 +1,9 @@
 //! Gooten credentials: the recipe id on every request, the partner billing key where the spec asks for it.
 
+use std::collections::BTreeMap;
+
+use serde_json::value::RawValue;
+
 use crate::{
     Secret,
     error::{Error, Result},
@@ -61,29 +65,39 @@ impl Auth for GootenAuth {
 
 /// Sets `Payment.PartnerBillingKey` in a submitted order (or a partner-price request) when the caller left it
 /// empty, so the key never has to live in the caller's (Debug-printable) value.
+///
+/// Every other value is kept as its raw JSON text: a `serde_json::Value` would turn the order's amounts into
+/// `f64`s and could change their digits.
 fn fill_body_billing_key(request: &mut reqwest::Request, key: &Secret) -> Result<()> {
+    type Object = BTreeMap<String, Box<RawValue>>;
     let Some(bytes) = request.body().and_then(|b| b.as_bytes()) else {
         return Ok(());
     };
-    let mut order: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| Error::invalid_request("the order body is not JSON").with_source(e))?;
-    let Some(root) = order.as_object_mut() else {
-        return Ok(());
+    let mut order: Object = match serde_json::from_slice(bytes) {
+        Ok(order) => order,
+        // JSON, but not an object: nothing to fill.
+        Err(e) if e.is_data() => return Ok(()),
+        Err(e) => {
+            return Err(Error::invalid_request("the order body is not JSON").with_source(e));
+        }
     };
-    let payment = root
-        .entry("Payment")
-        .or_insert_with(|| serde_json::json!({}));
-    let Some(payment) = payment.as_object_mut() else {
-        return Ok(());
+    let mut payment: Object = match order.get("Payment") {
+        None => Object::new(),
+        Some(raw) => match serde_json::from_str(raw.get()) {
+            Ok(payment) => payment,
+            Err(_) => return Ok(()),
+        },
     };
     let empty = payment
         .get("PartnerBillingKey")
-        .and_then(|v| v.as_str())
-        .is_none_or(str::is_empty);
+        .is_none_or(|raw| serde_json::from_str::<String>(raw.get()).map_or(true, |k| k.is_empty()));
     if empty {
-        payment.insert("PartnerBillingKey".into(), key.expose().into());
-        let body = serde_json::to_vec(&order)
-            .map_err(|e| Error::invalid_request("cannot encode the order").with_source(e))?;
+        let encode = |e| Error::invalid_request("cannot encode the order").with_source(e);
+        let key = serde_json::value::to_raw_value(key.expose()).map_err(encode)?;
+        payment.insert("PartnerBillingKey".into(), key);
+        let payment = serde_json::value::to_raw_value(&payment).map_err(encode)?;
+        order.insert("Payment".into(), payment);
+        let body = serde_json::to_vec(&order).map_err(encode)?;
         *request.body_mut() = Some(body.into());
     }
     Ok(())

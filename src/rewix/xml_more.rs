@@ -271,7 +271,7 @@ impl TryFrom<CarriersRoot> for types::Carriers {
                 Ok(types::Carrier {
                     id: c.id,
                     name: c.name,
-                    cost,
+                    cost: cost.map(Into::into),
                 })
             })
             .collect::<Result<_>>()?;

@@ -364,4 +364,26 @@ mod tests {
         assert!(super::from_slice::<Line>(br#"{"sku":"A","quantity":"x"}"#).is_err());
         assert!(super::from_slice::<Line>(br#"{"sku":"A","quantity":1} trailing"#).is_err());
     }
+
+    /// serde_json's raw-value token passes through the wrapper, so amounts stay exact in Gooten answers:
+    /// the property test of `crate::amount`, through `from_slice` here.
+    #[test]
+    fn amounts_keep_their_digits_through_the_wrapper() {
+        use crate::amount::tests::{Line, random_decimal};
+        let mut rng = fastrand::Rng::with_seed(0x13_1313);
+        for case in 0..5_000 {
+            let text = random_decimal(&mut rng);
+            let body = format!(r#"{{"PRICE": {text}, "total": "{text}"}}"#);
+            let line: Line = super::from_slice(body.as_bytes()).unwrap();
+            let expected: rust_decimal::Decimal = text.parse().unwrap();
+            assert_eq!(line.price, expected, "case {case}: {text}");
+            assert_eq!(line.total.unwrap(), expected, "case {case}: {text}");
+            assert_eq!(line.price.to_string(), text, "case {case}");
+        }
+        let line: Line = super::from_slice(br#"{"price": 12345678901234.56}"#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&line).unwrap(),
+            r#"{"Price":12345678901234.56}"#
+        );
+    }
 }

@@ -25,24 +25,21 @@ impl Default for Options {
 }
 
 impl Options {
-    /// The caller's HTTP client, or one built with the connect timeout, rustls and no OpenSSL.
+    /// The caller's HTTP client, or one built with the connect timeout and the TLS backend the cargo features
+    /// choose (see `crate::tls`), which sets nothing process-wide.
     pub fn http_client(&self) -> Result<reqwest::Client> {
         if let Some(client) = &self.http {
             return Ok(client.clone());
         }
-        // reqwest is built without a default crypto provider (ring builds much faster than aws-lc-rs); this
-        // installs ring unless the application installed a provider of its own first.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .connect_timeout(self.timeouts.connect())
             // No redirects: a 307/308 would re-send an order body (with Gooten's billing key) to wherever it
             // points, plain HTTP included, and a 301/302 would turn an order POST into a GET.
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("fulfillment-apis/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| {
-                Error::configuration("cannot build the HTTP client").with_source(e.without_url())
-            })
+            .user_agent(concat!("fulfillment-apis/", env!("CARGO_PKG_VERSION")));
+        crate::tls::configure(builder)?.build().map_err(|e| {
+            Error::configuration("cannot build the HTTP client").with_source(e.without_url())
+        })
     }
 }
 

@@ -1258,12 +1258,15 @@ async fn list_orders(
         page: i32::try_from(filters.page).unwrap_or(i32::MAX),
         totals: Some(t::OrderListTotals {
             total: Some(sum),
-            // The spec's `number` maps to Decimal here; the mean is kept to 2 decimals rather than f64's noise.
-            mean: Some(if totals.is_empty() {
-                Decimal::ZERO
-            } else {
-                (Decimal::from(sum) / Decimal::from(totals.len())).round_dp(2)
-            }),
+            // The spec's `number` maps to Amount (a Decimal) here; the mean is kept to 2 decimals rather than f64's noise.
+            mean: Some(
+                if totals.is_empty() {
+                    Decimal::ZERO
+                } else {
+                    (Decimal::from(sum) / Decimal::from(totals.len())).round_dp(2)
+                }
+                .into(),
+            ),
             min: Some(totals.iter().copied().min().unwrap_or(0)),
             max: Some(totals.iter().copied().max().unwrap_or(0)),
         }),

@@ -788,8 +788,8 @@ async fn get_price_estimate(RawQuery(q): RawQuery, bytes: Bytes) -> Answer {
         coupon_type: coupon.map(|_| "PercentOff".into()),
         coupon_used: coupon.map(|_| COUPON_50_OFF.into()),
         had_coupon_apply: Some(coupon.is_some() || listed),
-        dollars_off: coupon.map(|_| savings_usd),
-        percent_off: coupon.map(|_| Decimal::from(50)),
+        dollars_off: coupon.map(|_| savings_usd.into()),
+        percent_off: coupon.map(|_| 50.into()),
         had_error: Some(false),
         coupons,
         coupon_info: None,
@@ -815,7 +815,7 @@ fn coupon_applications(
                 coupon_info: applies.then(|| t::CouponInfo {
                     coupon_code: Some(COUPON_50_OFF.into()),
                     coupon_type: Some("PercentOff".into()),
-                    percent_off: Some(Decimal::from(50)),
+                    percent_off: Some(50.into()),
                     is_coupon_single_use: Some(false),
                     ..Default::default()
                 }),
@@ -1481,7 +1481,7 @@ fn preconfigured(
         sku: Some(insert.sku),
         name: Some(insert.name),
         description: Some(insert.description),
-        price: insert.price.map(|p| catalog.usd().amount(p)),
+        price: insert.price.map(|p| catalog.usd().amount(*p)),
         items: insert
             .items
             .into_iter()

@@ -418,7 +418,7 @@ impl CurrencyInfo {
     pub(crate) fn amount(&self, amount: Decimal) -> t::Price {
         let amount = amount.round_dp(2);
         t::Price {
-            price: Some(amount.normalize()),
+            price: Some(amount.normalize().into()),
             currency_code: Some(self.code.into()),
             formatted_price: Some(self.format.replace("{1}", &format!("{amount:.2}"))),
             currency_format: Some(self.format.into()),
@@ -764,7 +764,7 @@ mod tests {
         let catalog = Catalog::get();
         let eur = catalog.currency("eur").unwrap();
         let price = eur.price(Decimal::new(3999, 2));
-        assert_eq!(price.price, Some(Decimal::new(3679, 2)));
+        assert_eq!(price.price, Some(Decimal::new(3679, 2).into()));
         assert_eq!(price.formatted_price.as_deref(), Some("36.79 €"));
         assert_eq!(
             catalog

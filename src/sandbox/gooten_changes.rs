@@ -381,6 +381,7 @@ fn item_cost(item: &t::OrderDetailsItem) -> Decimal {
         .or(item.price.as_ref())
         .and_then(|p| p.price)
         .unwrap_or_default()
+        .get()
 }
 
 fn order_currency(order: &t::OrderDetails) -> &'static CurrencyInfo {
@@ -414,7 +415,14 @@ async fn get_order_billing(State(state): GState, RawQuery(q): RawQuery) -> Answe
     let subtotal: Decimal = items.iter().map(|i| item_cost(i)).sum();
     let discounts: Decimal = items
         .iter()
-        .map(|i| i.price.as_ref().and_then(|p| p.price).unwrap_or_default() - item_cost(i))
+        .map(|i| {
+            i.price
+                .as_ref()
+                .and_then(|p| p.price)
+                .unwrap_or_default()
+                .get()
+                - item_cost(i)
+        })
         .sum();
     let shipping = if items.is_empty() {
         Decimal::ZERO
@@ -425,6 +433,7 @@ async fn get_order_billing(State(state): GState, RawQuery(q): RawQuery) -> Answe
             .as_ref()
             .and_then(|p| p.price)
             .unwrap_or_default()
+            .get()
     };
     let billing = t::OrderBilling {
         order_subtotal: Some(convert(subtotal)),

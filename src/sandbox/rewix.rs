@@ -592,7 +592,7 @@ async fn list_carriers(headers: HeaderMap) -> Answer {
         .map(|&(id, name, cents)| t::Carrier {
             id,
             name: name.into(),
-            cost: Some(Decimal::new(cents, 2)),
+            cost: Some(Decimal::new(cents, 2).into()),
         })
         .collect();
     Ok(respond(&headers, &t::Carriers(carriers)))
