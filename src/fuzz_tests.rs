@@ -39,6 +39,8 @@ struct Server {
     addr: SocketAddr,
     answer: Arc<Mutex<Answer>>,
     served: Arc<Mutex<usize>>,
+    /// Every request, token requests included.
+    requests: Arc<Mutex<usize>>,
 }
 
 impl Server {
@@ -51,14 +53,16 @@ impl Server {
             body: b"{}".to_vec(),
         }));
         let served = Arc::new(Mutex::new(0));
-        let (current, count) = (answer.clone(), served.clone());
+        let requests = Arc::new(Mutex::new(0));
+        let (current, count, all) = (answer.clone(), served.clone(), requests.clone());
         tokio::spawn(async move {
             while let Ok((mut stream, _)) = listener.accept().await {
-                let (current, count) = (current.clone(), count.clone());
+                let (current, count, all) = (current.clone(), count.clone(), all.clone());
                 tokio::spawn(async move {
                     let Some(path) = read_request(&mut stream).await else {
                         return;
                     };
+                    *all.lock().unwrap() += 1;
                     let answer = if path.ends_with("/oauth/token") {
                         Answer {
                             status: 200,
@@ -88,6 +92,7 @@ impl Server {
             addr,
             answer,
             served,
+            requests,
         }
     }
 }
@@ -129,6 +134,8 @@ async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<String> {
 struct Operation {
     id: String,
     args: Map<String, Value>,
+    /// The names of its path parameters, with whether each is a string.
+    path_params: Vec<(String, bool)>,
     answers: Vec<(u16, Value)>,
 }
 
@@ -211,11 +218,16 @@ fn operations(provider: &str) -> Vec<Operation> {
                 continue;
             };
             let mut args = Map::new();
+            let mut path_params = Vec::new();
             let shared = item.get("parameters").and_then(Value::as_array);
             let own = op.get("parameters").and_then(Value::as_array);
             for parameter in shared.into_iter().chain(own).flatten() {
                 let parameter = resolve(&spec, parameter);
                 let name = parameter["name"].as_str().unwrap().to_string();
+                if parameter["in"] == "path" {
+                    let schema = resolve(&spec, &parameter["schema"]);
+                    path_params.push((name.clone(), schema["type"] == "string"));
+                }
                 args.insert(name, sample(&spec, parameter));
             }
             if let Some(body) = op.get("requestBody") {
@@ -234,6 +246,7 @@ fn operations(provider: &str) -> Vec<Operation> {
             out.push(Operation {
                 id: id.to_string(),
                 args,
+                path_params,
                 answers,
             });
         }
@@ -363,19 +376,8 @@ fn frame(rng: &mut fastrand::Rng, documented: u16) -> (u16, Option<&'static str>
     (status, content_type)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mutated_answers_to_every_operation_end_in_a_typed_result() {
-    let cases_per_operation: usize = std::env::var("FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100);
-    let seed: u64 = std::env::var("FUZZ_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0x5eed_f00d);
-    let mut rng = fastrand::Rng::with_seed(seed);
-    let server = Server::start().await;
-    let base = format!("http://{}", server.addr);
+/// A client of each provider against the loopback server at `base`: no retries, short attempts.
+fn clients(base: &str) -> (gooten::Client, bootic::Client, rewix::Client) {
     let (retry, timeouts) = (
         RetryPolicy::never(),
         Timeouts::default().with_attempt(Duration::from_secs(3)),
@@ -398,11 +400,29 @@ async fn mutated_answers_to_every_operation_end_in_a_typed_result() {
     .build()
     .unwrap();
     let rewix = rewix::Client::builder(Secret::new("fuzz-api-key"), Secret::new(PASSWORD))
-        .with_environment(rewix::Environment::Custom(base.clone()))
+        .with_environment(rewix::Environment::Custom(base.to_string()))
         .with_retry(retry)
         .with_timeouts(timeouts)
         .build()
         .unwrap();
+
+    (gooten, bootic, rewix)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mutated_answers_to_every_operation_end_in_a_typed_result() {
+    let cases_per_operation: usize = std::env::var("FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100);
+    let seed: u64 = std::env::var("FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x5eed_f00d);
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let server = Server::start().await;
+    let base = format!("http://{}", server.addr);
+    let (gooten, bootic, rewix) = clients(&base);
 
     let mut cases = 0usize;
     let mut outcomes = std::collections::BTreeMap::<String, usize>::new();
@@ -480,4 +500,77 @@ async fn mutated_answers_to_every_operation_end_in_a_typed_result() {
         "{outcomes:?}"
     );
     assert!(outcomes.len() >= 4, "{outcomes:?}");
+}
+
+/// Driven by the specs, not by hand-picked cases: every path parameter of every operation of every client,
+/// given a value that would add, remove or climb a segment, is refused with `InvalidRequest` and nothing at
+/// all is sent (not even a token request).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_path_parameter_of_any_operation_can_leave_its_segment() {
+    const HOSTILE: &[&str] = &[
+        "..",
+        ".",
+        "",
+        "../../../admin",
+        "a/b",
+        "a\\b",
+        "..\\x",
+        "x\u{0}y",
+        "x\ny",
+    ];
+    let server = Server::start().await;
+    let (gooten, bootic, rewix) = clients(&format!("http://{}", server.addr));
+    let (mut parameters, mut cases) = (0, 0);
+    for provider in ["gooten", "bootic", "rewix"] {
+        let dispatchable: &[&str] = match provider {
+            "gooten" => gooten::generated::DISPATCHABLE,
+            "bootic" => bootic::generated::DISPATCHABLE,
+            _ => rewix::generated::DISPATCHABLE,
+        };
+        for op in operations(provider) {
+            // Every operation with a path parameter can be run (none is left out of the generated client).
+            assert!(
+                op.path_params.is_empty() || dispatchable.contains(&op.id.as_str()),
+                "{provider} {} cannot be dispatched",
+                op.id
+            );
+            for (name, is_string) in &op.path_params {
+                parameters += 1;
+                for value in HOSTILE {
+                    let mut args = op.args.clone();
+                    args.insert(name.clone(), json!(value));
+                    let before = *server.requests.lock().unwrap();
+                    let result = match provider {
+                        "gooten" => gooten::generated::dispatch(gooten.api(), &op.id, &args).await,
+                        "bootic" => bootic::generated::dispatch(bootic.api(), &op.id, &args).await,
+                        _ => rewix::generated::dispatch(rewix.api(), &op.id, &args).await,
+                    };
+                    let err = result.expect_err(&format!("{provider} {} {name}={value:?}", op.id));
+                    assert_eq!(
+                        err.kind(),
+                        ErrorKind::InvalidRequest,
+                        "{provider} {}: {err}",
+                        op.id
+                    );
+                    // A string parameter reaches the path check; another type is refused as an argument.
+                    if *is_string {
+                        assert!(
+                            err.to_string().contains("one path segment"),
+                            "{provider} {} {name}={value:?}: {err}",
+                            op.id
+                        );
+                    }
+                    assert_eq!(
+                        *server.requests.lock().unwrap(),
+                        before,
+                        "{provider} {} sent",
+                        op.id
+                    );
+                    cases += 1;
+                }
+            }
+        }
+    }
+    eprintln!("path parameters: {parameters}, hostile values refused: {cases}");
+    assert!(parameters >= 5, "{parameters}");
 }
