@@ -8,10 +8,21 @@ use openapiv3::{
 };
 
 /// Turns `explode: false` array query parameters into strings (progenitor ignores
-/// `explode: false` and would repeat the key). Merges `x` into `_x`; returns the `(_x, x)` pairs.
+/// `explode: false` and would repeat the key). Merges `x` into `_x`, and reads `x-aliases`; returns the
+/// `(kept, alias)` pairs.
 pub fn normalize(spec: &mut OpenAPI) -> BTreeSet<(String, String)> {
     let mut aliases = BTreeSet::new();
     super::visit_schemas(spec, &mut |schema| {
+        // `x-aliases: {kept: alias}` on an object: other spellings of a property the documents use.
+        if let Some(serde_json::Value::Object(listed)) =
+            schema.schema_data.extensions.get("x-aliases")
+        {
+            for (kept, alias) in listed {
+                if let Some(alias) = alias.as_str() {
+                    aliases.insert((kept.clone(), alias.to_string()));
+                }
+            }
+        }
         if let SchemaKind::Type(Type::Object(object)) = &mut schema.schema_kind {
             let doubled: Vec<String> = object
                 .properties
