@@ -85,6 +85,10 @@ impl Auth for BooticAuth {
         })
     }
 
+    fn renews(&self) -> bool {
+        matches!(self.source, TokenSource::ClientCredentials(_))
+    }
+
     fn renew<'a>(&'a self, refused: &'a reqwest::Request) -> BoxFuture<'a, bool> {
         Box::pin(async move {
             match &self.source {

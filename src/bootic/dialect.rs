@@ -52,6 +52,10 @@ impl Envelope {
     }
 }
 
+/// The searcher for the `"errors"` key, built once (building one costs more than searching a small answer).
+static ERRORS_KEY: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"errors\""));
+
 fn parse(body: &[u8]) -> Option<Envelope> {
     serde_json::from_slice(body).ok()
 }
@@ -62,7 +66,7 @@ impl Dialect for BooticDialect {
             // The JS client also treats a 2xx `errors` entity as a failure; no document shows one, but if the
             // API sends it the caller must not take it for an order. Only a body with an `"errors"` string at
             // all can be one: the others are not parsed here (they are decoded once, into their type).
-            memchr::memmem::find(body, b"\"errors\"")?;
+            ERRORS_KEY.find(body)?;
             let envelope = parse(body)?;
             return envelope.is_errors_entity().then_some(ErrorKind::Validation);
         }

@@ -58,17 +58,35 @@ fn parse(body: &[u8]) -> Option<Envelope> {
 /// key (either in any case). A byte search, not a parse: a success answer (which is `HadError: false` or has
 /// no such key) is then decoded once, into its type, and never parsed here.
 fn may_be_error(body: &[u8]) -> bool {
+    let [
+        had_error_lower,
+        had_error_upper,
+        message_lower,
+        message_upper,
+    ] = &*TAILS;
     let mut had_error =
-        keys(body, b"haderror", b"rror\"").chain(keys(body, b"haderror", b"RROR\""));
-    let mut message = keys(body, b"message", b"ssage\"").chain(keys(body, b"message", b"SSAGE\""));
+        keys(body, b"haderror", had_error_lower).chain(keys(body, b"haderror", had_error_upper));
+    let mut message =
+        keys(body, b"message", message_lower).chain(keys(body, b"message", message_upper));
     had_error.any(|rest| trim_start(rest).starts_with(b"true")) || message.next().is_some()
 }
 
-/// For each `"<key>":` in `body` (key compared ignoring ASCII case), the bytes after the colon. `tail` is the
-/// key's last letters and closing quote as they are spelled (lower or upper case), searched for with SIMD.
-fn keys<'a>(body: &'a [u8], key: &'a [u8], tail: &'a [u8]) -> impl Iterator<Item = &'a [u8]> + 'a {
-    memchr::memmem::find_iter(body, tail).filter_map(move |at| {
-        let end = at + tail.len();
+/// The searchers for the keys' last letters and closing quote, built once (building one costs more than
+/// searching a small answer with it).
+static TAILS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 4]> =
+    std::sync::LazyLock::new(|| {
+        [&b"rror\""[..], b"RROR\"", b"ssage\"", b"SSAGE\""].map(memchr::memmem::Finder::new)
+    });
+
+/// For each `"<key>":` in `body` (key compared ignoring ASCII case), the bytes after the colon. `tail` finds the
+/// key's last letters and closing quote as they are spelled (lower or upper case), with SIMD.
+fn keys<'a>(
+    body: &'a [u8],
+    key: &'a [u8],
+    tail: &'a memchr::memmem::Finder<'static>,
+) -> impl Iterator<Item = &'a [u8]> + 'a {
+    tail.find_iter(body).filter_map(move |at| {
+        let end = at + tail.needle().len();
         let start = end.checked_sub(key.len() + 2)?;
         let quoted = &body[start..end];
         let is_key = quoted[0] == b'"' && quoted[1..quoted.len() - 1].eq_ignore_ascii_case(key);

@@ -76,10 +76,10 @@ impl Runtime {
             duration_ms = Empty,
         );
         let started = Instant::now();
-        let result = self
-            .exec_attempts(request, op)
-            .instrument(span.clone())
-            .await;
+        // Boxed: the attempts (retry loop, transport, credential renewal) are a future of several kilobytes,
+        // and progenitor's call future, which holds this one, is moved by value a few times before it is
+        // polled; inline, every move copied all of it (measured: most of the per-call overhead of a small GET).
+        let result = Box::pin(self.exec_attempts(request, op).instrument(span.clone())).await;
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         result
     }
@@ -101,7 +101,7 @@ impl Runtime {
             &self.shared.options.retry,
             max_attempts,
             "the request",
-            |attempt| self.attempt(attempt, op, &next, &renewed),
+            |attempt| self.attempt(attempt, max_attempts, op, &next, &renewed),
         )
         .await
     }
@@ -112,6 +112,7 @@ impl Runtime {
     async fn attempt(
         &self,
         attempt: u32,
+        max_attempts: u32,
         op: &'static OperationMeta,
         next: &Mutex<Option<reqwest::Request>>,
         renewed: &AtomicBool,
@@ -119,8 +120,13 @@ impl Runtime {
         let span = tracing::Span::current();
         let taken = next.lock().map(|mut slot| slot.take()).ok().flatten();
         let mut current = taken.expect("a request for every attempt");
-        // A copy for a retry or a repeat after renewing credentials (bodies here are bytes, so this is cheap).
-        let mut spare = current.try_clone();
+        // A copy for a retry or a repeat after renewing credentials (bodies here are bytes, so this is cheap),
+        // made only when one of them can happen: the copy is most of what an attempt allocates.
+        let mut spare = if attempt < max_attempts || self.shared.auth.renews() {
+            current.try_clone()
+        } else {
+            None
+        };
         *current.timeout_mut() = Some(self.shared.options.timeouts.attempt());
         span.record("attempt", attempt);
         record(|r| r.attempts = attempt);

@@ -69,6 +69,12 @@ pub(crate) trait Auth: Send + Sync + 'static {
         operation: &'a OperationMeta,
     ) -> BoxFuture<'a, Result<()>>;
 
+    /// Whether [`Auth::renew`] can ever say yes (credentials that expire and are fetched again), so a copy of
+    /// each request is kept for the repeat.
+    fn renews(&self) -> bool {
+        false
+    }
+
     /// Called after a 401 answer to `refused` (the request as it was sent): renew the credentials if possible
     /// (unless they changed since `refused` was sent), and say whether the request should be repeated once.
     fn renew<'a>(&'a self, refused: &'a reqwest::Request) -> BoxFuture<'a, bool> {
