@@ -76,7 +76,7 @@ mod uri_template;
 pub use client::{
     Client, ClientBuilder, Credentials, DEFAULT_TOKEN_REFRESH_SKEW, DEFAULT_TOKEN_URL, Environment,
 };
-pub use generated::types;
+pub use generated::{api, types};
 pub use list::{OrderPage, OrderQuery};
 pub use products::ProductQuery;
 
@@ -87,7 +87,7 @@ pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/bootic.rs"));
     crate::runtime::forward_client_hooks!(Client);
     const PROVIDER: crate::Provider = crate::Provider::Bootic;
-    include!(concat!(env!("OUT_DIR"), "/bootic_execute.rs"));
+    include!(concat!(env!("OUT_DIR"), "/bootic_api.rs"));
     include!(concat!(env!("OUT_DIR"), "/bootic_dispatch.rs"));
 }
 

@@ -31,7 +31,7 @@ mod orders;
 mod search;
 
 pub use client::{Client, ClientBuilder, Environment};
-pub use generated::types;
+pub use generated::{api, types};
 pub use images::ImageFile;
 pub use orders::{SubmitOutcome, SubmittedOrder};
 pub use search::{OrderPage, OrderQuery};
@@ -43,7 +43,7 @@ pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/gooten.rs"));
     crate::runtime::forward_client_hooks!(Client);
     const PROVIDER: crate::Provider = crate::Provider::Gooten;
-    include!(concat!(env!("OUT_DIR"), "/gooten_execute.rs"));
+    include!(concat!(env!("OUT_DIR"), "/gooten_api.rs"));
     include!(concat!(env!("OUT_DIR"), "/gooten_dispatch.rs"));
 }
 

@@ -59,7 +59,7 @@ mod xml_more;
 pub use catalog::{CatalogQuery, CatalogSync, Watermark};
 pub use client::{Client, ClientBuilder, Environment};
 pub use date::OrderDate;
-pub use generated::types;
+pub use generated::{api, types};
 pub use order::{Address, DropshippingOrder, OrderItem, Phone, Recipient};
 pub use returns::ReturnRequest;
 pub use send::{SendOutcome, SentOrder, ShortItem};
@@ -73,7 +73,7 @@ pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/rewix.rs"));
     crate::runtime::forward_client_hooks!(Client);
     const PROVIDER: crate::Provider = crate::Provider::Rewix;
-    include!(concat!(env!("OUT_DIR"), "/rewix_execute.rs"));
+    include!(concat!(env!("OUT_DIR"), "/rewix_api.rs"));
     include!(concat!(env!("OUT_DIR"), "/rewix_dispatch.rs"));
 }
 

@@ -27,7 +27,7 @@ impl Client {
         body: Option<&B>,
     ) -> Result<A> {
         let with_operation = |e: Error| e.with_provider(Provider::Rewix).with_operation(operation);
-        let url = format!("{}{path}", self.api().baseurl);
+        let url = format!("{}{path}", self.api().baseurl());
         let mut builder = self
             .runtime()
             .http()
