@@ -23,7 +23,7 @@ use super::{Client, types};
 pub type SubmitOutcome = crate::Outcome;
 
 /// An order Gooten has accepted.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubmittedOrder {
     /// Gooten's Safe Id of the order.
