@@ -190,13 +190,6 @@ pub fn wrappers(operations: &[Operation], ids: &dyn Fn(&str) -> String) -> Token
                     Box::pin(crate::runtime::#run(PROVIDER, #id, self.0.send()))
                 }
             }
-
-            impl crate::Execute for #builder<'_> {
-                type Output = #output;
-                fn execute(self) -> impl ::std::future::Future<Output = crate::Result<#output>> + Send {
-                    ::std::future::IntoFuture::into_future(self)
-                }
-            }
         }
     });
     quote! {

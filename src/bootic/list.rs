@@ -12,7 +12,7 @@ use futures::{
 use url::Url;
 
 use crate::{
-    Execute, Provider,
+    Provider,
     error::{Error, ErrorKind, Result},
 };
 
@@ -290,7 +290,7 @@ impl Client {
 
     /// The first page's URL: the shop's `btc:orders` link from the API root, expanded with the query.
     async fn first_page_url(&self, shop_id: i64, query: &OrderQuery) -> Result<Url> {
-        let root = self.api().get_root().execute().await?;
+        let root = self.api().get_root().await?;
         let shop = root
             .embedded
             .iter()

@@ -11,7 +11,7 @@ use futures::{StreamExt, TryStreamExt, stream, stream::BoxStream};
 use url::Url;
 
 use crate::{
-    Execute, Provider,
+    Provider,
     error::{Error, Result},
 };
 
@@ -145,7 +145,7 @@ impl types::VariantIdValue {
 impl Client {
     /// The shop entity: currency, locale and the link templates of everything in it.
     pub async fn get_shop(&self, shop_id: i64) -> Result<types::Shop> {
-        self.api().get_shop().shop_id(shop_id).execute().await
+        self.api().get_shop().shop_id(shop_id).await
     }
 
     /// One product with its variants, by id (digits) or slug.
@@ -155,11 +155,7 @@ impl Client {
                 .with_provider(Provider::Bootic)
                 .with_operation("getProduct"));
         }
-        self.api()
-            .get_product()
-            .product_id(product_id.trim())
-            .execute()
-            .await
+        self.api().get_product().product_id(product_id.trim()).await
     }
 
     /// Every page of the shop's products matching `query`, following the HAL `next` links (never to another
@@ -230,7 +226,6 @@ impl Client {
             .shop_id(shop_id)
             .code(code)
             .body(tracking)
-            .execute()
             .await
     }
 

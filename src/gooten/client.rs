@@ -157,6 +157,16 @@ impl Client {
     /// let _ = client.api().get_order().id("7-abc").send().await;
     /// # }
     /// ```
+    ///
+    /// nor are progenitor's client and the runtime under it:
+    ///
+    /// ```compile_fail
+    /// use fulfillment_apis::gooten::generated::Client;
+    /// ```
+    ///
+    /// ```compile_fail
+    /// use fulfillment_apis::Runtime;
+    /// ```
     pub fn api(&self) -> generated::api::Api<'_> {
         generated::api::Api::new(&self.api)
     }

@@ -6,7 +6,7 @@ use futures::{
     stream::{self, BoxStream},
 };
 
-use crate::{Execute, error::Result};
+use crate::error::Result;
 
 use super::{Client, types};
 
@@ -188,6 +188,6 @@ impl Client {
         if let Some(v) = query.page_size {
             call = call.page_size(v);
         }
-        call.execute().await
+        call.await
     }
 }

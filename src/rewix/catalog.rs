@@ -6,7 +6,7 @@ use std::fmt;
 
 use futures::{Stream, stream};
 
-use crate::{Execute, error::Result};
+use crate::error::Result;
 
 use super::{Client, types};
 
@@ -192,7 +192,7 @@ impl Client {
         if let Some(size) = query.page_size {
             call = call.page_size(size);
         }
-        call.execute().await
+        call.await
     }
 
     /// Every product of the catalog, page after page (Rewix answers one page; paging deployments several).
