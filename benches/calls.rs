@@ -14,7 +14,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use fulfillment_apis::{Execute, RetryPolicy, Secret, gooten, gooten::types};
+use fulfillment_apis::{RetryPolicy, Secret, gooten, gooten::types};
 use futures::{StreamExt, stream};
 use serde_json::{Value, json};
 use tokio::{
@@ -116,17 +116,16 @@ async fn crate_call(client: &gooten::Client, call: Call) {
                 .get_product_variants()
                 .country_code("US")
                 .product_id(43)
-                .execute()
                 .await
                 .unwrap();
             std::hint::black_box(v);
         }
         Call::Search => {
-            let v = api.search_orders().page(1).execute().await.unwrap();
+            let v = api.search_orders().page(1).await.unwrap();
             std::hint::black_box(v);
         }
         Call::Order => {
-            let v = api.get_order().id("7-8c3e1f2a").execute().await.unwrap();
+            let v = api.get_order().id("7-8c3e1f2a").await.unwrap();
             std::hint::black_box(v);
         }
     }

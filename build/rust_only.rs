@@ -12,7 +12,7 @@ use openapiv3::{
 /// `(kept, alias)` pairs.
 pub fn normalize(spec: &mut OpenAPI) -> BTreeSet<(String, String)> {
     let mut aliases = BTreeSet::new();
-    super::visit_schemas(spec, &mut |schema| {
+    crate::walk::visit_schemas(spec, &mut |schema| {
         // `x-aliases: {kept: alias}` on an object: other spellings of a property the documents use.
         if let Some(serde_json::Value::Object(listed)) =
             schema.schema_data.extensions.get("x-aliases")

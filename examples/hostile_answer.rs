@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use fulfillment_apis::{Execute, RetryPolicy, gooten};
+use fulfillment_apis::{RetryPolicy, gooten};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpListener,
@@ -61,7 +61,7 @@ async fn main() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let result = client.api().get_countries().execute().await;
+    let result = client.api().get_countries().await;
     match result {
         Ok(_) => println!("unexpectedly decoded"),
         Err(err) => println!(

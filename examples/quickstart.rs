@@ -16,7 +16,7 @@
 use std::{env, time::SystemTime};
 
 use fulfillment_apis::{
-    Execute, Secret,
+    Secret,
     bootic::{self, types::OrderCreate},
     gooten::{self, OrderQuery, types::SkuQuantity},
     rewix::{self, Address, DropshippingOrder, OrderDate, Phone, Recipient},
@@ -61,12 +61,7 @@ async fn gooten_flow(sandbox: &GootenSandbox, run: u64) -> Result<()> {
     let client = client.build()?;
     println!("== Gooten ({target})");
 
-    let products = client
-        .api()
-        .get_products()
-        .country_code("US")
-        .execute()
-        .await?;
+    let products = client.api().get_products().country_code("US").await?;
     println!("catalog: {} products", products.products.len());
     let product = products
         .products
@@ -78,7 +73,6 @@ async fn gooten_flow(sandbox: &GootenSandbox, run: u64) -> Result<()> {
         .get_product_variants()
         .country_code("US")
         .product_id(product.id.unwrap())
-        .execute()
         .await?;
     let variant = variants
         .product_variants
@@ -106,12 +100,7 @@ async fn gooten_flow(sandbox: &GootenSandbox, run: u64) -> Result<()> {
             sku: sku.clone(),
             quantity: 1,
         }]);
-    let shipping = client
-        .api()
-        .get_shipping_prices()
-        .body(request)
-        .execute()
-        .await?;
+    let shipping = client.api().get_shipping_prices().body(request).await?;
     for option in shipping.result.iter().flat_map(|group| &group.ship_options) {
         let price = option
             .price
@@ -235,7 +224,7 @@ async fn rewix_flow(sandbox: &RewixSandbox, run: u64) -> Result<()> {
         ),
     };
     println!("\n== Rewix ({target})");
-    let carriers = client.api().list_carriers().execute().await?;
+    let carriers = client.api().list_carriers().await?;
     let names: Vec<_> = carriers.iter().map(|c| c.name.as_str()).collect();
     println!("carriers: {}", names.join(", "));
     let recipient = Recipient::new(

@@ -4,7 +4,7 @@
 use std::{collections::HashSet, time::Duration};
 
 use fulfillment_apis::{
-    ErrorKind, Execute, RetryPolicy, Secret,
+    ErrorKind, RetryPolicy, Secret,
     gooten::{self, OrderQuery, SubmitOutcome, types},
     sandbox::GootenSandbox,
 };
@@ -43,7 +43,6 @@ async fn a_sku(client: &gooten::Client) -> String {
         .api()
         .get_products()
         .country_code("US")
-        .execute()
         .await
         .unwrap();
     let product_id = products
@@ -56,7 +55,6 @@ async fn a_sku(client: &gooten::Client) -> String {
         .get_product_variants()
         .country_code("US")
         .product_id(product_id)
-        .execute()
         .await
         .unwrap();
     variants
@@ -109,7 +107,7 @@ async fn a_wrong_recipe_id_is_refused_as_authentication() {
         .with_environment(gooten::Environment::Custom(sandbox.base_url()))
         .build()
         .unwrap();
-    let err = client.api().get_countries().execute().await.unwrap_err();
+    let err = client.api().get_countries().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
 }
 

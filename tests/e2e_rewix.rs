@@ -4,7 +4,7 @@
 use std::{collections::HashSet, time::Duration};
 
 use fulfillment_apis::{
-    ErrorKind, Execute, RetryPolicy,
+    ErrorKind, RetryPolicy,
     rewix::{self, Address, DropshippingOrder, OrderDate, Phone, Recipient, SendOutcome},
     sandbox::RewixSandbox,
 };
@@ -35,7 +35,7 @@ fn recipient() -> Recipient {
 async fn reserve_then_send_reports_what_the_stock_could_not_cover() {
     let sandbox = RewixSandbox::start().await.unwrap();
     let client = client(&sandbox);
-    let carriers = client.api().list_carriers().execute().await.unwrap();
+    let carriers = client.api().list_carriers().await.unwrap();
     let carrier = carriers.first().map(|c| c.id);
     sandbox.set_available(1567, 3);
     let order = DropshippingOrder::new("E2E-R1", OrderDate::now(), carrier, recipient())
@@ -65,7 +65,7 @@ async fn a_wrong_password_is_refused_as_authentication() {
         .with_environment(rewix::Environment::Custom(sandbox.base_url()))
         .build()
         .unwrap();
-    let err = client.api().list_carriers().execute().await.unwrap_err();
+    let err = client.api().list_carriers().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
 }
 

@@ -3,7 +3,7 @@
 #![cfg(feature = "sandbox")]
 
 use fulfillment_apis::{
-    ErrorKind, Execute, Secret,
+    ErrorKind, Secret,
     gooten::{self, types},
     sandbox::GootenSandbox,
 };
@@ -21,7 +21,6 @@ async fn two_skus(client: &gooten::Client) -> (String, String) {
         .api()
         .get_products()
         .country_code("US")
-        .execute()
         .await
         .unwrap();
     let mut skus = Vec::new();
@@ -31,7 +30,6 @@ async fn two_skus(client: &gooten::Client) -> (String, String) {
             .get_product_variants()
             .country_code("US")
             .product_id(product_id)
-            .execute()
             .await
             .unwrap();
         skus.extend(

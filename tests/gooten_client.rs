@@ -11,7 +11,7 @@ use std::{
 };
 
 use fulfillment_apis::{
-    ErrorKind, Execute, Provider, RetryPolicy, Secret, Timeouts,
+    ErrorKind, Provider, RetryPolicy, Secret, Timeouts,
     gooten::{self, OrderQuery, SubmitOutcome, types},
 };
 use futures::TryStreamExt;
@@ -165,7 +165,6 @@ async fn invalid_recipe_id_message_is_an_authentication_error() {
         .api()
         .get_products()
         .country_code("US")
-        .execute()
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
@@ -186,7 +185,6 @@ async fn a_body_that_is_not_the_documented_json_is_a_decode_error_keeping_bytes_
     let err = client(server.url("/api"))
         .api()
         .get_countries()
-        .execute()
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
@@ -222,7 +220,6 @@ async fn get_answered_503_with_retry_after_is_retried_then_succeeds() {
     let countries = client(server.url("/api"))
         .api()
         .get_countries()
-        .execute()
         .await
         .unwrap();
     assert_eq!(*calls.lock().unwrap(), 2);
@@ -254,17 +251,11 @@ async fn a_400_is_never_retried_and_retries_stop_at_max_attempts() {
         .await;
     let client = client(server.url("/api"));
     assert_eq!(
-        client
-            .api()
-            .get_countries()
-            .execute()
-            .await
-            .unwrap_err()
-            .kind(),
+        client.api().get_countries().await.unwrap_err().kind(),
         ErrorKind::Validation
     );
     bad.assert_calls_async(1).await;
-    let err = client.api().get_currencies().execute().await.unwrap_err();
+    let err = client.api().get_currencies().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Server);
     assert_eq!(err.attempts(), 3);
     assert!(err.is_retryable());
@@ -410,7 +401,7 @@ async fn a_slow_answer_times_out_per_attempt() {
         .with_retry(RetryPolicy::never())
         .build()
         .unwrap();
-    let err = client.api().get_countries().execute().await.unwrap_err();
+    let err = client.api().get_countries().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout);
     assert!(!err.outcome_unknown(), "a GET changes nothing");
 }
@@ -632,7 +623,6 @@ async fn an_answer_spelled_in_another_case_decodes_into_every_field() {
         .api()
         .get_preconfigured_products()
         .country_code("US")
-        .execute()
         .await
         .unwrap();
     assert_eq!(page.preconfigured_products.len(), 1, "{page:?}");

@@ -2,7 +2,7 @@
 //! (with the client's auth and retries) against the embedded sandbox.
 #![cfg(feature = "sandbox")]
 
-use fulfillment_apis::{ErrorKind, Execute, gooten, sandbox::GootenSandbox};
+use fulfillment_apis::{ErrorKind, gooten, sandbox::GootenSandbox};
 use rust_decimal::Decimal;
 
 fn client(sandbox: &GootenSandbox) -> gooten::Client {
@@ -17,7 +17,6 @@ async fn a_product_id(client: &gooten::Client) -> i32 {
         .api()
         .get_products()
         .country_code("US")
-        .execute()
         .await
         .unwrap();
     products.products.iter().find_map(|p| p.id).unwrap()
@@ -34,7 +33,6 @@ async fn a_product_has_a_shipping_price_range() {
         .product_id(product_id)
         .country_code("US")
         .currency_code("EUR")
-        .execute()
         .await
         .unwrap();
     let min = estimate.min_price.unwrap();
@@ -54,7 +52,6 @@ async fn an_unknown_product_or_country_is_refused() {
         .get_ship_price_estimate()
         .product_id(987_654)
         .country_code("US")
-        .execute()
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::NotFound, "{error}");
@@ -64,7 +61,6 @@ async fn an_unknown_product_or_country_is_refused() {
         .get_ship_price_estimate()
         .product_id(product_id)
         .country_code("USA")
-        .execute()
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Validation, "{error}");
@@ -80,7 +76,6 @@ async fn amounts_convert_between_currencies() {
         .from_currency_code("USD")
         .to_currency_code("USD")
         .amount("10.50")
-        .execute()
         .await
         .unwrap();
     assert_eq!(same.price.map(|p| p.get()), Some(Decimal::new(1050, 2)));
@@ -90,7 +85,6 @@ async fn amounts_convert_between_currencies() {
         .from_currency_code("USD")
         .to_currency_code("EUR")
         .amount("10")
-        .execute()
         .await
         .unwrap();
     assert_eq!(euros.currency_code.as_deref(), Some("EUR"));
@@ -102,7 +96,6 @@ async fn amounts_convert_between_currencies() {
         .from_currency_code("USD")
         .to_currency_code("XXX")
         .amount("1")
-        .execute()
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Validation, "{error}");

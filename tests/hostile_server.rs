@@ -14,9 +14,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use fulfillment_apis::{
-    ErrorKind, Execute, RetryPolicy, Secret, bootic, gooten, gooten::types, rewix,
-};
+use fulfillment_apis::{ErrorKind, RetryPolicy, Secret, bootic, gooten, gooten::types, rewix};
 use serde_json::json;
 use support::{CapturedLogs, Reply, ScriptedServer};
 use tokio::{
@@ -162,7 +160,7 @@ async fn an_announced_4_gib_answer_is_refused_before_reading() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let err = client.api().get_countries().execute().await.unwrap_err();
+    let err = client.api().get_countries().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::ResponseTooLarge, "{err}");
     assert!(err.to_string().contains("1048576"), "{err}");
     assert!(!err.is_retryable());
@@ -180,7 +178,7 @@ async fn an_endless_chunked_answer_stops_at_the_limit() {
         .with_retry(RetryPolicy::never())
         .build()
         .unwrap();
-    let err = client.api().get_countries().execute().await.unwrap_err();
+    let err = client.api().get_countries().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::ResponseTooLarge, "{err}");
     tokio::time::sleep(Duration::from_millis(200)).await;
     let taken = written.load(Ordering::Relaxed);
@@ -201,13 +199,7 @@ async fn an_oversized_order_answer_says_the_order_may_exist() {
         "Items": [{"SKU": "S", "Quantity": 1, "ShipType": "standard", "Images": [{"Url": "https://e.x/a.jpg"}]}]
     }))
     .unwrap();
-    let err = client
-        .api()
-        .submit_order()
-        .body(order)
-        .execute()
-        .await
-        .unwrap_err();
+    let err = client.api().submit_order().body(order).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::ResponseTooLarge);
     assert!(err.outcome_unknown(), "{err}");
 }
@@ -253,13 +245,7 @@ async fn a_redirect_followed_by_the_callers_client_is_never_acted_on() {
         "Items": [{"SKU": "S", "Quantity": 1, "ShipType": "standard", "Images": [{"Url": "https://e.x/a.jpg"}]}]
     }))
     .unwrap();
-    let err = client
-        .api()
-        .submit_order()
-        .body(order)
-        .execute()
-        .await
-        .unwrap_err();
+    let err = client.api().submit_order().body(order).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
     assert!(err.outcome_unknown(), "{err}");
     assert!(err.to_string().contains("redirect"), "{err}");
@@ -289,7 +275,7 @@ async fn a_secret_echoed_with_json_escapes_never_reaches_an_error_or_a_log() {
     let logs = CapturedLogs::default();
     let err = {
         let _guard = tracing::subscriber::set_default(logs.subscriber());
-        client.api().get_user_info().execute().await.unwrap_err()
+        client.api().get_user_info().await.unwrap_err()
     };
     let mut shown = format!("{err} {err:?} {}", logs.text());
     shown.push_str(&String::from_utf8_lossy(err.body().unwrap()));

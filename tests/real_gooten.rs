@@ -15,7 +15,7 @@
 use std::{collections::BTreeMap, fs, path::Path};
 
 use fulfillment_apis::{
-    Execute, Secret,
+    Secret,
     gooten::{self, types as t},
     sandbox::GootenSandbox,
 };
@@ -229,7 +229,6 @@ async fn method_id(client: &gooten::Client) -> i32 {
         .api()
         .get_shipping_prices()
         .body(request)
-        .execute()
         .await
         .unwrap();
     prices.result[0].ship_options[0].id.unwrap()
@@ -257,14 +256,12 @@ async fn send_typed(
             .api()
             .get_shipping_prices()
             .body(serde_json::from_value::<t::ShippingPricesRequest>(back).unwrap())
-            .execute()
             .await
             .map(drop),
         "getProductPreview" => client
             .api()
             .get_product_preview()
             .body(serde_json::from_value::<t::ProductPreviewRequest>(back).unwrap())
-            .execute()
             .await
             .map(drop),
         "submitOrder" => client
@@ -362,7 +359,6 @@ async fn a_print_ready_order_without_images_and_a_partial_address_estimate_work_
         .get_order()
         .id(&submitted.id)
         .with_images(true)
-        .execute()
         .await
         .unwrap();
     assert!(fetched.gooten_id.is_some());

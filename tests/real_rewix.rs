@@ -7,7 +7,7 @@
 
 use std::{collections::BTreeMap, fs, path::PathBuf};
 
-use fulfillment_apis::rewix::{XmlDocument, generated::types};
+use fulfillment_apis::rewix::{XmlDocument, types};
 use serde_json::Value;
 
 const CATALOG_XML: &str = "the catalog's XML documents are not written yet (issue 12)";

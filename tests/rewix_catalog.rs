@@ -199,13 +199,7 @@ async fn the_stream_yields_every_product_and_filters_apply() {
     let sync = client.sync(&query, Some(&old)).await.unwrap();
     assert!(sync.full);
     assert_eq!(sync.products.len(), 13);
-    let locales = client
-        .api()
-        .export_locales()
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let locales = client.api().export_locales().await.unwrap();
     assert!(locales.iter().any(|v| v.key == "en_US"));
 }
 

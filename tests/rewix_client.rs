@@ -12,7 +12,7 @@ use std::{
 
 use chrono::{FixedOffset, TimeZone, Utc};
 use fulfillment_apis::{
-    ErrorKind, Execute, Provider, RetryPolicy, Secret,
+    ErrorKind, Provider, RetryPolicy, Secret,
     rewix::{
         self, Address, DropshippingOrder, OrderDate, Phone, Recipient, SendOutcome, ShortItem,
     },
@@ -292,7 +292,6 @@ async fn basic_auth_header_carries_the_api_key_and_password() {
     let list = client(server.base_url())
         .api()
         .list_carriers()
-        .execute()
         .await
         .unwrap();
     carriers.assert_async().await;
@@ -454,7 +453,7 @@ async fn statuses_map_to_error_kinds_with_the_text_message() {
     assert_eq!(err.message(), Some("Carrier not valid for the order"));
     assert!(!err.outcome_unknown());
 
-    let err = client.api().list_carriers().execute().await.unwrap_err();
+    let err = client.api().list_carriers().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
     assert_eq!(err.attempts(), 1);
 
@@ -462,7 +461,6 @@ async fn statuses_map_to_error_kinds_with_the_text_message() {
         .api()
         .get_orders_by_server_key()
         .order_id(77)
-        .execute()
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use fulfillment_apis::{bootic::generated::types as t, sandbox::BooticSandbox};
+use fulfillment_apis::{bootic::types as t, sandbox::BooticSandbox};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -2,7 +2,7 @@
 //! and by SourceId, search paging, and the catalog operations.
 #![cfg(feature = "sandbox")]
 
-use fulfillment_apis::{gooten::generated::types as t, sandbox::GootenSandbox};
+use fulfillment_apis::{gooten::types as t, sandbox::GootenSandbox};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -2,7 +2,7 @@
 //! client key and server key, carriers, and 429 for malformed bodies.
 #![cfg(feature = "sandbox")]
 
-use fulfillment_apis::{rewix::generated::types as t, sandbox::RewixSandbox};
+use fulfillment_apis::{rewix::types as t, sandbox::RewixSandbox};
 use reqwest::{RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 

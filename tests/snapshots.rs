@@ -14,7 +14,10 @@ macro_rules! snapshot_generated {
 
 snapshot_generated!("gooten", gooten_client_source, "gooten.rs");
 snapshot_generated!("gooten", gooten_operation_table, "gooten_operations.rs");
+snapshot_generated!("gooten", gooten_public_api, "gooten_api.rs");
 snapshot_generated!("bootic", bootic_client_source, "bootic.rs");
 snapshot_generated!("bootic", bootic_operation_table, "bootic_operations.rs");
+snapshot_generated!("bootic", bootic_public_api, "bootic_api.rs");
 snapshot_generated!("rewix", rewix_client_source, "rewix.rs");
 snapshot_generated!("rewix", rewix_operation_table, "rewix_operations.rs");
+snapshot_generated!("rewix", rewix_public_api, "rewix_api.rs");

@@ -195,7 +195,7 @@ fn check(spec_name: &str, roundtrip: fn(&str, Value) -> Option<Result<Value, Str
 
 #[cfg(feature = "gooten")]
 mod gooten {
-    use fulfillment_apis::gooten::generated::types;
+    use fulfillment_apis::gooten::types;
     include!(concat!(env!("OUT_DIR"), "/gooten_schemas.rs"));
 
     #[test]
@@ -206,7 +206,7 @@ mod gooten {
 
 #[cfg(feature = "bootic")]
 mod bootic {
-    use fulfillment_apis::bootic::generated::types;
+    use fulfillment_apis::bootic::types;
     include!(concat!(env!("OUT_DIR"), "/bootic_schemas.rs"));
 
     #[test]
@@ -217,7 +217,7 @@ mod bootic {
 
 #[cfg(feature = "rewix")]
 mod rewix {
-    use fulfillment_apis::rewix::generated::types;
+    use fulfillment_apis::rewix::types;
     include!(concat!(env!("OUT_DIR"), "/rewix_schemas.rs"));
 
     #[test]

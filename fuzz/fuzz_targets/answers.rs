@@ -8,7 +8,7 @@ use std::{
     time::Duration,
 };
 
-use fulfillment_apis::{Execute, RetryPolicy, Secret, Timeouts, bootic, gooten, rewix};
+use fulfillment_apis::{RetryPolicy, Secret, Timeouts, bootic, gooten, rewix};
 use libfuzzer_sys::fuzz_target;
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
@@ -97,8 +97,8 @@ fuzz_target!(|data: &[u8]| {
     *h.answer.lock().unwrap() = (STATUSES[usize::from(selector % 8)], body.to_vec());
     let shown = h.runtime.block_on(async {
         match selector / 8 % 4 {
-            0 => h.gooten.api().get_order().id("7-abc").execute().await.err(),
-            1 => h.gooten.api().search_orders().page(1).execute().await.err(),
+            0 => h.gooten.api().get_order().id("7-abc").await.err(),
+            1 => h.gooten.api().search_orders().page(1).await.err(),
             2 => h.bootic.get_order(29, "R1C3964").await.err(),
             _ => h.rewix.find_order("WEB-1").await.err(),
         }

@@ -241,10 +241,17 @@ impl Client {
         }
     }
 
-    /// Every operation of the spec, as generated, with this client's token, retries and tracing. Finish a call
-    /// with [`Execute::execute`](crate::Execute::execute) to get the crate's [`Error`](crate::Error).
-    pub fn api(&self) -> &generated::Client {
-        &self.api
+    /// Every operation of the spec, with this client's token, retries and tracing: start a request, set its
+    /// parameters, and `.await` it for the crate's [`Result`](crate::Result).
+    ///
+    /// ```no_run
+    /// # async fn run(client: fulfillment_apis::bootic::Client) -> fulfillment_apis::Result<()> {
+    /// let shop = client.api().get_shop().shop_id(1234).await?;
+    /// println!("{:?}", shop.name);
+    /// # Ok(()) }
+    /// ```
+    pub fn api(&self) -> generated::api::Api<'_> {
+        generated::api::Api::new(&self.api)
     }
 
     /// The environment the client talks to.

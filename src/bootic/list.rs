@@ -12,7 +12,7 @@ use futures::{
 use url::Url;
 
 use crate::{
-    Execute, Provider,
+    Provider,
     error::{Error, ErrorKind, Result},
 };
 
@@ -160,7 +160,7 @@ impl OrderQuery {
 }
 
 /// One page of a shop's orders.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderPage {
     /// The page number (from 1).
@@ -220,8 +220,9 @@ impl Client {
         &self,
         shop_id: i64,
         query: OrderQuery,
-    ) -> BoxStream<'_, Result<OrderPage>> {
-        let first = Box::pin(async move { self.first_page_url(shop_id, &query).await });
+    ) -> BoxStream<'static, Result<OrderPage>> {
+        let client = self.clone();
+        let first = Box::pin(async move { client.first_page_url(shop_id, &query).await });
         self.follow_pages::<types::OrderList>(LIST_ORDERS, first)
             .map_ok(OrderPage::from)
             .boxed()
@@ -243,7 +244,7 @@ impl Client {
         &self,
         shop_id: i64,
         query: OrderQuery,
-    ) -> BoxStream<'_, Result<types::Order>> {
+    ) -> BoxStream<'static, Result<types::Order>> {
         self.list_order_pages(shop_id, query)
             .map_ok(|page| stream::iter(page.orders.into_iter().map(Ok)))
             .try_flatten()
@@ -289,7 +290,7 @@ impl Client {
 
     /// The first page's URL: the shop's `btc:orders` link from the API root, expanded with the query.
     async fn first_page_url(&self, shop_id: i64, query: &OrderQuery) -> Result<Url> {
-        let root = self.api().get_root().execute().await?;
+        let root = self.api().get_root().await?;
         let shop = root
             .embedded
             .iter()

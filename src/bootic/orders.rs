@@ -11,7 +11,7 @@
 use tracing::Instrument;
 
 use crate::{
-    Execute, Provider,
+    Provider,
     error::{Error, Result},
 };
 
@@ -28,7 +28,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn shops(&self) -> Result<Vec<types::Shop>> {
-        let root = self.api().get_root().execute().await?;
+        let root = self.api().get_root().await?;
         Ok(root.embedded.map(|e| e.shops).unwrap_or_default())
     }
 
@@ -83,7 +83,6 @@ impl Client {
                 .create_order()
                 .shop_id(shop_id)
                 .body(order.clone())
-                .execute()
                 .await
             {
                 Ok(created) => return Ok(created),
@@ -118,12 +117,7 @@ impl Client {
     /// ```
     pub async fn get_order(&self, shop_id: i64, code: &str) -> Result<types::Order> {
         let code = non_empty_code(code, "getOrder")?;
-        self.api()
-            .get_order()
-            .shop_id(shop_id)
-            .code(code)
-            .execute()
-            .await
+        self.api().get_order().shop_id(shop_id).code(code).await
     }
 
     /// Changes an order's line items, contact or address; Bootic allows it only while the order is in
@@ -151,7 +145,6 @@ impl Client {
             .shop_id(shop_id)
             .code(code)
             .body(update)
-            .execute()
             .await
     }
 
@@ -187,7 +180,6 @@ impl Client {
                 ids,
                 additions: types::OrdersUpdaterAdditions { status },
             })
-            .execute()
             .await
     }
 }

@@ -44,8 +44,8 @@ pub(super) trait HalPage: DeserializeOwned + Send + 'static {
 }
 
 /// Where the next page comes from.
-enum Cursor<'a> {
-    First(BoxFuture<'a, Result<Url>>),
+enum Cursor {
+    First(BoxFuture<'static, Result<Url>>),
     Link(Url),
     /// The previous page's `next` link is refused: the error comes after that page's items.
     Refused(Error),
@@ -58,46 +58,52 @@ impl Client {
     /// a page already fetched, that page is still yielded, then the stream ends with an [`ErrorKind::Decode`]
     /// error and nothing more is sent. Each page goes through the runtime as `operation` (token, retries,
     /// tracing, error mapping).
-    pub(super) fn follow_pages<'a, P: HalPage>(
-        &'a self,
+    pub(super) fn follow_pages<P: HalPage + Send + 'static>(
+        &self,
         operation: &'static str,
-        first: BoxFuture<'a, Result<Url>>,
-    ) -> BoxStream<'a, Result<P>> {
+        first: BoxFuture<'static, Result<Url>>,
+    ) -> BoxStream<'static, Result<P>> {
         let start = (Cursor::First(first), HashSet::<Url>::new());
-        stream::try_unfold(start, move |(cursor, mut seen)| async move {
-            let url = match cursor {
-                Cursor::Done => return Ok(None),
-                Cursor::Refused(error) => return Err(error),
-                Cursor::First(first) => first.await?,
-                Cursor::Link(url) => url,
-            };
-            let page: P = self.linked_page(operation, url.clone()).await?;
-            seen.insert(url.clone());
-            if let Some(own) = page.self_link().and_then(|own| resolve(&url, own)) {
-                seen.insert(own);
-            }
-            // An empty page ends the listing even with a `next` link: no endless walk over empty pages.
-            let next = if page.is_empty() {
-                Ok(None)
-            } else {
-                self.next_page_url(operation, &url, &page)
-            };
-            let cursor = match next {
-                Ok(Some(next)) if seen.contains(&next) => Cursor::Refused(refused(
-                    operation,
-                    format!(
-                        "the next link of page {} points back to a page already fetched",
-                        page.page_number()
-                    ),
-                )),
-                Ok(Some(next)) => {
-                    tracing::debug!(page = page.page_number(), "following the next link");
-                    Cursor::Link(next)
+        // The stream owns a clone of the client (cheap: shared connections), so it can move to another task.
+        let client = self.clone();
+        stream::try_unfold(start, move |(cursor, mut seen)| {
+            let client = client.clone();
+            async move {
+                let this = &client;
+                let url = match cursor {
+                    Cursor::Done => return Ok(None),
+                    Cursor::Refused(error) => return Err(error),
+                    Cursor::First(first) => first.await?,
+                    Cursor::Link(url) => url,
+                };
+                let page: P = this.linked_page(operation, url.clone()).await?;
+                seen.insert(url.clone());
+                if let Some(own) = page.self_link().and_then(|own| resolve(&url, own)) {
+                    seen.insert(own);
                 }
-                Ok(None) => Cursor::Done,
-                Err(error) => Cursor::Refused(error),
-            };
-            Ok(Some((page, (cursor, seen))))
+                // An empty page ends the listing even with a `next` link: no endless walk over empty pages.
+                let next = if page.is_empty() {
+                    Ok(None)
+                } else {
+                    this.next_page_url(operation, &url, &page)
+                };
+                let cursor = match next {
+                    Ok(Some(next)) if seen.contains(&next) => Cursor::Refused(refused(
+                        operation,
+                        format!(
+                            "the next link of page {} points back to a page already fetched",
+                            page.page_number()
+                        ),
+                    )),
+                    Ok(Some(next)) => {
+                        tracing::debug!(page = page.page_number(), "following the next link");
+                        Cursor::Link(next)
+                    }
+                    Ok(None) => Cursor::Done,
+                    Err(error) => Cursor::Refused(error),
+                };
+                Ok(Some((page, (cursor, seen))))
+            }
         })
         .boxed()
     }

@@ -11,7 +11,7 @@ use futures::{StreamExt, TryStreamExt, stream, stream::BoxStream};
 use url::Url;
 
 use crate::{
-    Execute, Provider,
+    Provider,
     error::{Error, Result},
 };
 
@@ -145,7 +145,7 @@ impl types::VariantIdValue {
 impl Client {
     /// The shop entity: currency, locale and the link templates of everything in it.
     pub async fn get_shop(&self, shop_id: i64) -> Result<types::Shop> {
-        self.api().get_shop().shop_id(shop_id).execute().await
+        self.api().get_shop().shop_id(shop_id).await
     }
 
     /// One product with its variants, by id (digits) or slug.
@@ -155,11 +155,7 @@ impl Client {
                 .with_provider(Provider::Bootic)
                 .with_operation("getProduct"));
         }
-        self.api()
-            .get_product()
-            .product_id(product_id.trim())
-            .execute()
-            .await
+        self.api().get_product().product_id(product_id.trim()).await
     }
 
     /// Every page of the shop's products matching `query`, following the HAL `next` links (never to another
@@ -168,8 +164,9 @@ impl Client {
         &self,
         shop_id: i64,
         query: ProductQuery,
-    ) -> BoxStream<'_, Result<types::ProductList>> {
-        let first = Box::pin(async move { self.products_url(shop_id, &query).await });
+    ) -> BoxStream<'static, Result<types::ProductList>> {
+        let client = self.clone();
+        let first = Box::pin(async move { client.products_url(shop_id, &query).await });
         self.follow_pages::<types::ProductList>(LIST_PRODUCTS, first)
     }
 
@@ -186,7 +183,7 @@ impl Client {
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn products(&self, shop_id: i64) -> BoxStream<'_, Result<types::Product>> {
+    pub fn products(&self, shop_id: i64) -> BoxStream<'static, Result<types::Product>> {
         self.product_pages(shop_id, ProductQuery::new())
             .map_ok(|page| {
                 let items = page.embedded.map(|e| e.items).unwrap_or_default();
@@ -229,15 +226,16 @@ impl Client {
             .shop_id(shop_id)
             .code(code)
             .body(tracking)
-            .execute()
             .await
     }
 
     /// Every contact of the shop (newest first), from the shop's `btc:contacts` link and then the `next` links
     /// (never to another origin). Contacts are created by [`Client::create_order`] (`contact.email`).
-    pub fn contacts(&self, shop_id: i64) -> BoxStream<'_, Result<types::ContactSummary>> {
+    pub fn contacts(&self, shop_id: i64) -> BoxStream<'static, Result<types::ContactSummary>> {
+        let client = self.clone();
         let first = Box::pin(async move {
-            let shop = self
+            let this = &client;
+            let shop = this
                 .get_shop(shop_id)
                 .await
                 .map_err(|e| e.with_operation(LIST_CONTACTS))?;
@@ -254,11 +252,11 @@ impl Client {
             let url = expand_link(
                 LIST_CONTACTS,
                 "btc:contacts",
-                &self.base,
+                &this.base,
                 link,
                 &BTreeMap::new(),
             )?;
-            self.own_origin(
+            this.own_origin(
                 LIST_CONTACTS,
                 &format!("btc:contacts of shop {shop_id}"),
                 url,

@@ -8,7 +8,7 @@
 //! carry Gooten's message. The changes are PUTs (idempotent), so the client retries them like reads.
 
 use crate::{
-    Execute, Provider,
+    Provider,
     error::{Error, ErrorKind, Result},
 };
 
@@ -39,7 +39,6 @@ impl Client {
             .update_shipping_address()
             .order_id(gooten_id)
             .body(address)
-            .execute()
             .await
             .map(drop)
     }
@@ -60,7 +59,6 @@ impl Client {
                 order_item_ids: item_ids,
                 new_shipping_method: method,
             })
-            .execute()
             .await
             .map(drop)
     }
@@ -79,7 +77,6 @@ impl Client {
             .cancel_order_items()
             .order_id(gooten_id)
             .body(types::CancelItemsRequest { ids })
-            .execute()
             .await
             .map(drop)
     }
@@ -100,7 +97,6 @@ impl Client {
             .set_order_status()
             .id(safe_id)
             .order_status_name(status)
-            .execute()
             .await
             .map(drop)
     }
@@ -116,7 +112,7 @@ impl Client {
         if let Some(currency) = currency {
             call = call.currency(currency);
         }
-        let answer = call.execute().await?;
+        let answer = call.await?;
         answer.result.ok_or_else(|| {
             Error::new(ErrorKind::Decode)
                 .with_provider(Provider::Gooten)
@@ -139,11 +135,7 @@ impl Client {
             .with_provider(Provider::Gooten)
             .with_operation("getPartnerPrices"));
         }
-        self.api()
-            .get_partner_prices()
-            .body(request)
-            .execute()
-            .await
+        self.api().get_partner_prices().body(request).await
     }
 }
 

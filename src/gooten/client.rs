@@ -140,10 +140,35 @@ impl Client {
         }
     }
 
-    /// Every operation of the spec, as generated, with this client's auth, retries and tracing. Finish a call
-    /// with [`Execute::execute`](crate::Execute::execute) to get the crate's [`Error`](crate::Error).
-    pub fn api(&self) -> &generated::Client {
-        &self.api
+    /// Every operation of the spec, with this client's auth, retries and tracing: start a request, set its
+    /// parameters, and `.await` it for the crate's [`Result`](crate::Result).
+    ///
+    /// ```no_run
+    /// # async fn run(client: fulfillment_apis::gooten::Client) -> fulfillment_apis::Result<()> {
+    /// let order = client.api().get_order().id("7-abc").await?;
+    /// println!("{:?}", order.items);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Awaiting is the only way to send a request; progenitor's `send()` is not reachable:
+    ///
+    /// ```compile_fail
+    /// # async fn run(client: fulfillment_apis::gooten::Client) {
+    /// let _ = client.api().get_order().id("7-abc").send().await;
+    /// # }
+    /// ```
+    ///
+    /// nor are progenitor's client and the runtime under it:
+    ///
+    /// ```compile_fail
+    /// use fulfillment_apis::gooten::generated::Client;
+    /// ```
+    ///
+    /// ```compile_fail
+    /// use fulfillment_apis::Runtime;
+    /// ```
+    pub fn api(&self) -> generated::api::Api<'_> {
+        generated::api::Api::new(&self.api)
     }
 
     /// The environment the client talks to.

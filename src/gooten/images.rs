@@ -89,7 +89,7 @@ impl Client {
                 .map_err(|e| invalid(format!("bad media type: {e}")))?;
             form = form.part(FIELD, part);
         }
-        let url = format!("{}/images", self.api().baseurl);
+        let url = format!("{}/images", self.api().baseurl());
         let request = self
             .runtime()
             .http()

@@ -12,7 +12,7 @@
 use tracing::Instrument;
 
 use crate::{
-    Execute, Outcome,
+    Outcome,
     error::{Error, ErrorKind, Result},
     exactly_once::{self, Resolved},
 };
@@ -23,7 +23,7 @@ use super::{Client, types};
 pub type SubmitOutcome = crate::Outcome;
 
 /// An order Gooten has accepted.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubmittedOrder {
     /// Gooten's Safe Id of the order.
@@ -87,12 +87,7 @@ impl Client {
         source_id: Option<String>,
     ) -> Result<SubmittedOrder> {
         let send = || async {
-            let response = self
-                .api()
-                .submit_order()
-                .body(order.clone())
-                .execute()
-                .await?;
+            let response = self.api().submit_order().body(order.clone()).await?;
             // Accepted, but without the Id: the order exists; the engine finds it rather than send it again.
             response.id.filter(|id| !id.is_empty()).ok_or_else(|| {
                 Error::new(ErrorKind::Decode)
@@ -161,11 +156,7 @@ impl Client {
                 .iter()
                 .map(|i| (i.ship_type.is_some(), i.ship_carrier_method_id.is_some())),
         )?;
-        self.api()
-            .get_price_estimate()
-            .body(request)
-            .execute()
-            .await
+        self.api().get_price_estimate().body(request).await
     }
 
     /// Gets an order by its Safe Id or by the SourceId it was submitted with.
@@ -174,7 +165,7 @@ impl Client {
             return Err(Error::invalid_request("the order id is empty")
                 .with_provider(crate::Provider::Gooten));
         }
-        self.api().get_order().id(id).execute().await
+        self.api().get_order().id(id).await
     }
 }
 

@@ -6,7 +6,7 @@ use futures::{
     stream::{self, BoxStream},
 };
 
-use crate::{Execute, error::Result};
+use crate::error::Result;
 
 use super::{Client, types};
 
@@ -89,7 +89,7 @@ impl OrderQuery {
 }
 
 /// One page of search results.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderPage {
     /// The page number (from 1).
@@ -110,12 +110,15 @@ impl Client {
     /// let pages: Vec<_> = client.search_order_pages(query).try_collect().await?;
     /// # Ok(()) }
     /// ```
-    pub fn search_order_pages(&self, query: OrderQuery) -> BoxStream<'_, Result<OrderPage>> {
+    pub fn search_order_pages(&self, query: OrderQuery) -> BoxStream<'static, Result<OrderPage>> {
+        // The stream owns a clone of the client (cheap: shared connections), so it can move to another task.
+        let client = self.clone();
         stream::try_unfold(Some(query.first_page), move |next| {
             let query = query.clone();
+            let client = client.clone();
             async move {
                 let Some(page) = next else { return Ok(None) };
-                let response = self.fetch_page(&query, page).await?;
+                let response = client.fetch_page(&query, page).await?;
                 let total_pages = response.total_pages.unwrap_or(page);
                 let orders = response.orders;
                 // Stop at TotalPages, and on an empty page even if TotalPages says otherwise (no endless loop).
@@ -145,7 +148,10 @@ impl Client {
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn search_orders(&self, query: OrderQuery) -> BoxStream<'_, Result<types::OrderDetails>> {
+    pub fn search_orders(
+        &self,
+        query: OrderQuery,
+    ) -> BoxStream<'static, Result<types::OrderDetails>> {
         self.search_order_pages(query)
             .map_ok(|page| stream::iter(page.orders.into_iter().map(Ok)))
             .try_flatten()
@@ -182,6 +188,6 @@ impl Client {
         if let Some(v) = query.page_size {
             call = call.page_size(v);
         }
-        call.execute().await
+        call.await
     }
 }

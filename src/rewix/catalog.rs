@@ -6,7 +6,7 @@ use std::fmt;
 
 use futures::{Stream, stream};
 
-use crate::{Execute, error::Result};
+use crate::error::Result;
 
 use super::{Client, types};
 
@@ -105,7 +105,8 @@ impl CatalogQuery {
 
 /// Where the last sync stopped: the `lastUpdate` of its export, to send as `since` next time. Store it as text
 /// ([`Watermark::as_str`], [`Watermark::new`]) between runs.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Watermark(String);
 
 impl Watermark {
@@ -126,7 +127,7 @@ impl fmt::Display for Watermark {
 }
 
 /// The result of [`Client::sync`].
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CatalogSync {
     /// The products changed since the watermark (every product after a full export), with their models'
@@ -191,7 +192,7 @@ impl Client {
         if let Some(size) = query.page_size {
             call = call.page_size(size);
         }
-        call.execute().await
+        call.await
     }
 
     /// Every product of the catalog, page after page (Rewix answers one page; paging deployments several).
@@ -210,24 +211,31 @@ impl Client {
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn products<'a>(
-        &'a self,
-        query: &'a CatalogQuery,
-    ) -> impl Stream<Item = Result<types::Product>> + 'a {
-        // State: the next page to fetch (None once the last page was read).
-        let pages = stream::try_unfold(Some(1), move |next| async move {
-            let Some(page) = next else {
-                return Ok::<_, crate::Error>(None);
-            };
-            let paged = query.page_size.is_some();
-            let answer = self
-                .export_products(query, None, paged.then_some(page))
-                .await?;
-            let more = paged && answer.total_pages.is_some_and(|total| page < total);
-            let products = answer.into_products();
-            let next = (more && !products.is_empty()).then_some(page + 1);
-            let items = stream::iter(products.into_iter().map(Ok::<_, crate::Error>));
-            Ok(Some((items, next)))
+    pub fn products(
+        &self,
+        query: &CatalogQuery,
+    ) -> impl Stream<Item = Result<types::Product>> + Send + 'static {
+        // The stream owns a clone of the client (cheap: shared connections) and of the query, so it can move to
+        // another task. State: the next page to fetch (None once the last page was read).
+        let client = self.clone();
+        let query = query.clone();
+        let pages = stream::try_unfold(Some(1), move |next| {
+            let client = client.clone();
+            let query = query.clone();
+            async move {
+                let Some(page) = next else {
+                    return Ok::<_, crate::Error>(None);
+                };
+                let paged = query.page_size.is_some();
+                let answer = client
+                    .export_products(&query, None, paged.then_some(page))
+                    .await?;
+                let more = paged && answer.total_pages.is_some_and(|total| page < total);
+                let products = answer.into_products();
+                let next = (more && !products.is_empty()).then_some(page + 1);
+                let items = stream::iter(products.into_iter().map(Ok::<_, crate::Error>));
+                Ok(Some((items, next)))
+            }
         });
         futures::TryStreamExt::try_flatten(pages)
     }

@@ -163,13 +163,21 @@ impl Client {
         }
     }
 
-    /// Every operation of the spec, as generated, with this client's auth, retries and tracing. Finish a call
-    /// with [`Execute::execute`](crate::Execute::execute) to get the crate's [`Error`](crate::Error).
+    /// Every operation of the spec, with this client's auth, retries and tracing: start a request, set its
+    /// parameters, and `.await` it for the crate's [`Result`](crate::Result).
+    ///
+    /// ```no_run
+    /// # async fn run(client: fulfillment_apis::rewix::Client) -> fulfillment_apis::Result<()> {
+    /// let carriers = client.api().list_carriers().await?;
+    /// println!("{} carriers", carriers.len());
+    /// # Ok(()) }
+    /// ```
+    ///
     ///
     /// An order sent here is sent once, with no lookup after a lost answer; [`Client::send_order`] sends
     /// exactly once.
-    pub fn api(&self) -> &generated::Client {
-        &self.api
+    pub fn api(&self) -> generated::api::Api<'_> {
+        generated::api::Api::new(&self.api)
     }
 
     /// The environment the client talks to.

@@ -231,7 +231,7 @@ pub struct DropshippingOrder {
 impl DropshippingOrder {
     /// An order with no items yet.
     ///
-    /// `carrier_id` is the `id` of a [`listCarriers`](super::generated::Client::list_carriers) entry, or
+    /// `carrier_id` is the `id` of a [`listCarriers`](super::api::Api::list_carriers) entry, or
     /// `None` to let the supplier assign its default carrier (it does so too when the chosen carrier has no
     /// rate for the order).
     pub fn new(

@@ -34,7 +34,7 @@ pub type SendOutcome = crate::Outcome;
 
 /// A model Rewix added in a smaller quantity than asked (it adds at most the available quantity, with no
 /// error).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShortItem {
     /// The model id.
@@ -48,7 +48,7 @@ pub struct ShortItem {
 }
 
 /// An order Rewix has accepted.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SentOrder {
     /// Your platform's order id (the order's `key`).

@@ -8,7 +8,7 @@ use http::{
 };
 
 use crate::{
-    Execute, Provider,
+    Provider,
     error::{Error, ErrorKind, Result},
 };
 
@@ -27,7 +27,7 @@ impl Client {
         body: Option<&B>,
     ) -> Result<A> {
         let with_operation = |e: Error| e.with_provider(Provider::Rewix).with_operation(operation);
-        let url = format!("{}{path}", self.api().baseurl);
+        let url = format!("{}{path}", self.api().baseurl());
         let mut builder = self
             .runtime()
             .http()
@@ -62,7 +62,6 @@ impl Client {
                 self.api()
                     .send_dropshipping_order()
                     .body(request.clone())
-                    .execute()
                     .await
             }
             WireFormat::Xml => {
@@ -83,7 +82,7 @@ impl Client {
         request: types::ReservationRequest,
     ) -> Result<types::Reservation> {
         match self.wire {
-            WireFormat::Json => self.api().reserve_stock().body(request).execute().await,
+            WireFormat::Json => self.api().reserve_stock().body(request).await,
             WireFormat::Xml => {
                 self.call_xml(
                     "reserveStock",
@@ -99,7 +98,7 @@ impl Client {
     /// `getReservationStatus` in the client's wire format.
     pub(super) async fn get_reservation(&self) -> Result<types::Reservation> {
         match self.wire {
-            WireFormat::Json => self.api().get_reservation_status().execute().await,
+            WireFormat::Json => self.api().get_reservation_status().await,
             WireFormat::Xml => {
                 self.call_xml::<types::Reservation, _>(
                     "getReservationStatus",
@@ -115,13 +114,7 @@ impl Client {
     /// `getOrdersByClientKey` in the client's wire format.
     pub(super) async fn get_orders_by_key(&self, key: &str) -> Result<types::OrderStatusList> {
         match self.wire {
-            WireFormat::Json => {
-                self.api()
-                    .get_orders_by_client_key()
-                    .key(key)
-                    .execute()
-                    .await
-            }
+            WireFormat::Json => self.api().get_orders_by_client_key().key(key).await,
             WireFormat::Xml => {
                 let path = format!(
                     "/restful/ghost/clientorders/clientkey/{}",
@@ -145,7 +138,6 @@ impl Client {
                 self.api()
                     .get_orders_by_server_key()
                     .order_id(order_id)
-                    .execute()
                     .await
             }
             WireFormat::Xml => {
@@ -167,7 +159,7 @@ impl Client {
         request: types::ReturnRequest,
     ) -> Result<types::OperationResponse> {
         match self.wire {
-            WireFormat::Json => self.api().request_return().body(request).execute().await,
+            WireFormat::Json => self.api().request_return().body(request).await,
             WireFormat::Xml => {
                 self.call_xml(
                     "requestReturn",
@@ -183,13 +175,7 @@ impl Client {
     /// `getReturnsByClientKey` in the client's wire format.
     pub(super) async fn get_returns_by_key(&self, key: &str) -> Result<types::ReturnedGoods> {
         match self.wire {
-            WireFormat::Json => {
-                self.api()
-                    .get_returns_by_client_key()
-                    .key(key)
-                    .execute()
-                    .await
-            }
+            WireFormat::Json => self.api().get_returns_by_client_key().key(key).await,
             WireFormat::Xml => {
                 let path = format!(
                     "/restful/ghost/returnedgoods/clientkey/{}",
@@ -213,7 +199,6 @@ impl Client {
                 self.api()
                     .get_returns_by_server_key()
                     .order_id(order_id)
-                    .execute()
                     .await
             }
             WireFormat::Xml => {

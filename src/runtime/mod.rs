@@ -23,8 +23,7 @@ use std::{fmt, future::Future, pin::Pin, sync::Arc};
 
 use http::{HeaderMap, StatusCode};
 
-pub use call::Execute;
-// `execute` serves the generated `Execute` impls of operations whose answer is not JSON (none in today's specs).
+// `execute` serves the generated wrappers of operations whose answer is not JSON (the Rewix XML catalog).
 #[allow(unused_imports)]
 pub(crate) use call::execute;
 pub(crate) use call::execute_decoded;
