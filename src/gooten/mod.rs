@@ -27,12 +27,14 @@ mod changes;
 mod client;
 mod dialect;
 mod images;
+mod order_builder;
 mod orders;
 mod search;
 
 pub use client::{Client, ClientBuilder, Environment};
 pub use generated::types;
 pub use images::ImageFile;
+pub use order_builder::{Address, AddressFields, Item, OrderBuilder, Shipping};
 pub use orders::{SubmitOutcome, SubmittedOrder};
 pub use search::{OrderPage, OrderQuery};
 
