@@ -91,6 +91,8 @@ pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/bootic_dispatch.rs"));
 }
 
+crate::dispatch::public_dispatch!();
+
 mod operations {
     include!(concat!(env!("OUT_DIR"), "/bootic_operations.rs"));
 }

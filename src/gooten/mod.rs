@@ -49,6 +49,8 @@ pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/gooten_dispatch.rs"));
 }
 
+crate::dispatch::public_dispatch!();
+
 mod operations {
     include!(concat!(env!("OUT_DIR"), "/gooten_operations.rs"));
 }

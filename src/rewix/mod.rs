@@ -85,6 +85,8 @@ pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/rewix_dispatch.rs"));
 }
 
+crate::dispatch::public_dispatch!();
+
 mod operations {
     include!(concat!(env!("OUT_DIR"), "/rewix_operations.rs"));
 }
