@@ -23,6 +23,7 @@
 
 mod amount;
 mod base_url;
+mod dispatch;
 mod error;
 mod exactly_once;
 mod open_enum;

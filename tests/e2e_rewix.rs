@@ -5,7 +5,9 @@ use std::{collections::HashSet, time::Duration};
 
 use fulfillment_apis::{
     ErrorKind, RetryPolicy,
-    rewix::{self, Address, DropshippingOrder, OrderDate, Phone, Recipient, SendOutcome},
+    rewix::{
+        self, Address, AddressFields, DropshippingOrder, OrderDate, Phone, Recipient, SendOutcome,
+    },
     sandbox::RewixSandbox,
 };
 use futures::{StreamExt, stream};
@@ -26,7 +28,15 @@ fn client(sandbox: &RewixSandbox) -> rewix::Client {
 fn recipient() -> Recipient {
     Recipient::new(
         "ACME srl",
-        Address::new("Roma", "1", "10100", "TORINO", "TO", "IT").set_street_type("Via"),
+        Address::from(AddressFields {
+            street_name: "Roma",
+            address_number: "1",
+            zip: "10100",
+            city: "TORINO",
+            province: "TO",
+            country_code: "IT",
+        })
+        .set_street_type("Via"),
         Phone::new("+39", "0112838474"),
     )
 }

@@ -194,7 +194,14 @@ async fn rewix(script: &Script) -> Ending {
         .unwrap();
     let recipient = rewix::Recipient::new(
         "Mario Bianchi",
-        rewix::Address::new("Garibaldi", "42", "10122", "TORINO", "TO", "IT"),
+        rewix::Address::from(rewix::AddressFields {
+            street_name: "Garibaldi",
+            address_number: "42",
+            zip: "10122",
+            city: "TORINO",
+            province: "TO",
+            country_code: "IT",
+        }),
         rewix::Phone::new("+39", "0115550199"),
     );
     let order = rewix::DropshippingOrder::new("WEB-1", date, 20, recipient).add_item(148148, 1);

@@ -265,7 +265,7 @@ async fn send_typed(
             .await
             .map(drop),
         "submitOrder" => client
-            .submit_order(serde_json::from_value(back).unwrap())
+            .submit_order(serde_json::from_value::<gooten::types::Order>(back).unwrap())
             .await
             .map(drop),
         other => panic!("no typed call for {other}"),

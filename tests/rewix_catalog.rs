@@ -6,8 +6,8 @@
 use fulfillment_apis::{
     Secret,
     rewix::{
-        self, Address, CatalogQuery, DropshippingOrder, OrderDate, Phone, Recipient, ReturnRequest,
-        StatusCode, WireFormat, types,
+        self, Address, AddressFields, CatalogQuery, DropshippingOrder, OrderDate, Phone, Recipient,
+        ReturnRequest, StatusCode, WireFormat, types,
     },
     sandbox::RewixSandbox,
 };
@@ -24,7 +24,14 @@ fn client(sandbox: &RewixSandbox) -> rewix::ClientBuilder {
 fn order(key: &str, stock_id: i64, quantity: u32) -> DropshippingOrder {
     let recipient = Recipient::new(
         "ACME srl",
-        Address::new("Roma", "1", "10100", "TORINO", "TO", "IT"),
+        Address::from(AddressFields {
+            street_name: "Roma",
+            address_number: "1",
+            zip: "10100",
+            city: "TORINO",
+            province: "TO",
+            country_code: "IT",
+        }),
         Phone::new("+39", "0112838474"),
     );
     DropshippingOrder::new(key, OrderDate::now(), None, recipient).add_item(stock_id, quantity)

@@ -14,7 +14,8 @@ use chrono::{FixedOffset, TimeZone, Utc};
 use fulfillment_apis::{
     ErrorKind, Provider, RetryPolicy, Secret,
     rewix::{
-        self, Address, DropshippingOrder, OrderDate, Phone, Recipient, SendOutcome, ShortItem,
+        self, Address, AddressFields, DropshippingOrder, OrderDate, Phone, Recipient, SendOutcome,
+        ShortItem,
     },
 };
 use httpmock::prelude::*;
@@ -43,7 +44,15 @@ fn client(base: String) -> rewix::Client {
 fn recipient() -> Recipient {
     Recipient::new(
         "Mario Bianchi",
-        Address::new("Garibaldi", "42", "10122", "TORINO", "TO", "IT").set_street_type("Via"),
+        Address::from(AddressFields {
+            street_name: "Garibaldi",
+            address_number: "42",
+            zip: "10122",
+            city: "TORINO",
+            province: "TO",
+            country_code: "IT",
+        })
+        .set_street_type("Via"),
         Phone::new("+39", "0115550199"),
     )
     .set_notes("Citofono Bianchi")

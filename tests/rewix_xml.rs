@@ -161,7 +161,14 @@ async fn an_xml_client_sends_and_reads_xml() {
     assert_eq!(client.wire_format(), WireFormat::Xml);
     let recipient = rewix::Recipient::new(
         "ACME srl",
-        rewix::Address::new("Roma", "1", "10100", "TORINO", "TO", "IT"),
+        rewix::Address::from(rewix::AddressFields {
+            street_name: "Roma",
+            address_number: "1",
+            zip: "10100",
+            city: "TORINO",
+            province: "TO",
+            country_code: "IT",
+        }),
         rewix::Phone::new("+39", "0112838474"),
     );
     let order = rewix::DropshippingOrder::new("2345", rewix::OrderDate::now(), None, recipient)

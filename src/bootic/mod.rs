@@ -99,6 +99,8 @@ pub(crate) mod generated {
     include!(concat!(env!("OUT_DIR"), "/bootic_dispatch.rs"));
 }
 
+crate::dispatch::public_dispatch!();
+
 mod operations {
     include!(concat!(env!("OUT_DIR"), "/bootic_operations.rs"));
 }

@@ -27,12 +27,14 @@ mod changes;
 mod client;
 mod dialect;
 mod images;
+mod order_builder;
 mod orders;
 mod search;
 
 pub use client::{Client, ClientBuilder, Environment};
 pub use generated::{api, types};
 pub use images::ImageFile;
+pub use order_builder::{Address, AddressFields, Item, OrderBuilder, Shipping};
 pub use orders::{SubmitOutcome, SubmittedOrder};
 pub use search::{OrderPage, OrderQuery};
 
@@ -54,6 +56,8 @@ pub(crate) mod generated {
     include!(concat!(env!("OUT_DIR"), "/gooten_api.rs"));
     include!(concat!(env!("OUT_DIR"), "/gooten_dispatch.rs"));
 }
+
+crate::dispatch::public_dispatch!();
 
 mod operations {
     include!(concat!(env!("OUT_DIR"), "/gooten_operations.rs"));

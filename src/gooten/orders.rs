@@ -47,8 +47,10 @@ impl Client {
     /// A SourceId that an *earlier call* already used is refused by Gooten with
     /// [`ErrorKind::Duplicate`]; look that order up with [`Client::get_order`].
     ///
+    /// `order` is an [`OrderBuilder`](super::OrderBuilder) or the generated [`types::Order`].
+    ///
     /// ```no_run
-    /// # async fn run(client: fulfillment_apis::gooten::Client, order: fulfillment_apis::gooten::types::Order)
+    /// # async fn run(client: fulfillment_apis::gooten::Client, order: fulfillment_apis::gooten::OrderBuilder)
     /// # -> fulfillment_apis::Result<()> {
     /// let submitted = client.submit_order(order).await?;
     /// println!("order {} ({:?})", submitted.id, submitted.outcome);
@@ -58,7 +60,8 @@ impl Client {
     /// An item with neither or both of `ShipType` and `ShipCarrierMethodId` is refused with
     /// [`ErrorKind::InvalidRequest`] before anything is sent (the documents: "either one is required for each
     /// item", never both).
-    pub async fn submit_order(&self, mut order: types::Order) -> Result<SubmittedOrder> {
+    pub async fn submit_order(&self, order: impl Into<types::Order>) -> Result<SubmittedOrder> {
+        let mut order: types::Order = order.into();
         check_ship_choice(
             "submitOrder",
             order

@@ -11,7 +11,7 @@
 //!
 //! ```no_run
 //! use fulfillment_apis::{Secret, rewix};
-//! use rewix::{Address, DropshippingOrder, OrderDate, Phone, Recipient, SendOutcome};
+//! use rewix::{Address, AddressFields, DropshippingOrder, OrderDate, Phone, Recipient, SendOutcome};
 //!
 //! # async fn run() -> fulfillment_apis::Result<()> {
 //! let client = rewix::Client::builder(Secret::new("my-api-key"), Secret::new("my-password"))
@@ -21,7 +21,15 @@
 //! let carriers = client.api().list_carriers().await?;
 //! let recipient = Recipient::new(
 //!     "ACME srl",
-//!     Address::new("Roma", "1", "10100", "TORINO", "TO", "IT").set_street_type("Via"),
+//!     Address::from(AddressFields {
+//!         street_name: "Roma",
+//!         address_number: "1",
+//!         zip: "10100",
+//!         city: "TORINO",
+//!         province: "TO",
+//!         country_code: "IT",
+//!     })
+//!     .set_street_type("Via"),
 //!     Phone::new("+39", "0112838474"),
 //! );
 //! let order = DropshippingOrder::new("2357", OrderDate::now(), carriers.first().map(|c| c.id), recipient)
@@ -60,7 +68,7 @@ pub use catalog::{CatalogQuery, CatalogSync, Watermark};
 pub use client::{Client, ClientBuilder, Environment};
 pub use date::OrderDate;
 pub use generated::{api, types};
-pub use order::{Address, DropshippingOrder, OrderItem, Phone, Recipient};
+pub use order::{Address, AddressFields, DropshippingOrder, OrderItem, Phone, Recipient};
 pub use returns::ReturnRequest;
 pub use send::{SendOutcome, SentOrder, ShortItem};
 pub use status::StatusCode;
@@ -84,6 +92,8 @@ pub(crate) mod generated {
     include!(concat!(env!("OUT_DIR"), "/rewix_api.rs"));
     include!(concat!(env!("OUT_DIR"), "/rewix_dispatch.rs"));
 }
+
+crate::dispatch::public_dispatch!();
 
 mod operations {
     include!(concat!(env!("OUT_DIR"), "/rewix_operations.rs"));

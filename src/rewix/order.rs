@@ -33,7 +33,52 @@ impl From<(i64, u32)> for OrderItem {
     }
 }
 
-/// A shipping address. The required fields are the constructor's arguments.
+/// The required fields of an [`Address`], by name (so two of the six strings cannot be swapped unnoticed).
+///
+/// ```
+/// use fulfillment_apis::rewix::{Address, AddressFields};
+///
+/// let address = Address::from(AddressFields {
+///     street_name: "Roma",
+///     address_number: "1",
+///     zip: "10100",
+///     city: "TORINO",
+///     province: "TO",
+///     country_code: "IT",
+/// })
+/// .set_street_type("Via");
+/// assert_eq!(address.city, "TORINO");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AddressFields<'a> {
+    /// Street name.
+    pub street_name: &'a str,
+    /// House number.
+    pub address_number: &'a str,
+    /// Zip code.
+    pub zip: &'a str,
+    /// City.
+    pub city: &'a str,
+    /// Province or district.
+    pub province: &'a str,
+    /// Country code, ISO 3166-1 alpha-2 (`IT`).
+    pub country_code: &'a str,
+}
+
+impl From<AddressFields<'_>> for Address {
+    fn from(f: AddressFields<'_>) -> Self {
+        Address::new(
+            f.street_name,
+            f.address_number,
+            f.zip,
+            f.city,
+            f.province,
+            f.country_code,
+        )
+    }
+}
+
+/// A shipping address, built from [`AddressFields`] (named) and [`set_street_type`](Self::set_street_type).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Address {
@@ -54,7 +99,7 @@ pub struct Address {
 }
 
 impl Address {
-    /// An address from its required fields.
+    /// An address from its required fields, in this order. Prefer [`AddressFields`], which names them.
     pub fn new(
         street_name: impl Into<String>,
         address_number: impl Into<String>,
@@ -104,11 +149,19 @@ impl Phone {
 /// [`types::RecipientDetails`], which [`DropshippingOrder::new`] also accepts directly.
 ///
 /// ```
-/// use fulfillment_apis::rewix::{Address, Phone, Recipient};
+/// use fulfillment_apis::rewix::{Address, AddressFields, Phone, Recipient};
 ///
+/// let address = Address::from(AddressFields {
+///     street_name: "Roma",
+///     address_number: "1",
+///     zip: "10100",
+///     city: "TORINO",
+///     province: "TO",
+///     country_code: "IT",
+/// });
 /// let recipient = Recipient::new(
 ///     "ACME srl",
-///     Address::new("Roma", "1", "10100", "TORINO", "TO", "IT").set_street_type("Via"),
+///     address.set_street_type("Via"),
 ///     Phone::new("+39", "0112838474"),
 /// )
 /// .set_customer_key("7777");
@@ -135,10 +188,10 @@ pub struct Recipient {
 
 impl Recipient {
     /// A recipient from the required fields.
-    pub fn new(name: impl Into<String>, address: Address, phone: Phone) -> Self {
+    pub fn new(name: impl Into<String>, address: impl Into<Address>, phone: Phone) -> Self {
         Recipient {
             name: name.into(),
-            address,
+            address: address.into(),
             phone,
             care_of: None,
             tax_id: None,
@@ -200,11 +253,19 @@ impl From<Recipient> for types::RecipientDetails {
 /// when an answer is lost, so use one key per order.
 ///
 /// ```
-/// use fulfillment_apis::rewix::{Address, DropshippingOrder, OrderDate, Phone, Recipient};
+/// use fulfillment_apis::rewix::{AddressFields, DropshippingOrder, OrderDate, Phone, Recipient};
 ///
 /// let recipient = Recipient::new(
 ///     "ACME srl",
-///     Address::new("Roma", "1", "10100", "TORINO", "TO", "IT"),
+///     // An `AddressFields` converts into an `Address` with no street type.
+///     AddressFields {
+///         street_name: "Roma",
+///         address_number: "1",
+///         zip: "10100",
+///         city: "TORINO",
+///         province: "TO",
+///         country_code: "IT",
+///     },
 ///     Phone::new("+39", "0112838474"),
 /// );
 /// let date = OrderDate::parse("2024/03/15 14:30:00 +0100")?;
@@ -345,12 +406,17 @@ impl DropshippingOrder {
 mod tests {
     use super::*;
 
+    const TORINO: AddressFields<'static> = AddressFields {
+        street_name: "Roma",
+        address_number: "1",
+        zip: "10100",
+        city: "TORINO",
+        province: "TO",
+        country_code: "IT",
+    };
+
     fn recipient() -> Recipient {
-        Recipient::new(
-            "ACME srl",
-            Address::new("Roma", "1", "10100", "TORINO", "TO", "IT"),
-            Phone::new("+39", "0112838474"),
-        )
+        Recipient::new("ACME srl", TORINO, Phone::new("+39", "0112838474"))
     }
 
     #[test]
@@ -358,7 +424,7 @@ mod tests {
         let date = OrderDate::parse("2021/02/02 23:59:59 +0000").unwrap();
         let recipient = Recipient::new(
             "ACME srl",
-            Address::new("Roma", "1", "10100", "TORINO", "TO", "IT").set_street_type("Via"),
+            Address::from(TORINO).set_street_type("Via"),
             Phone::new("+39", "0112838474"),
         )
         .set_tax_id("12345558")

@@ -43,16 +43,16 @@ pub(super) fn record(f: impl FnOnce(&mut CallRecord)) {
 
 /// Runs one generated call inside a fresh [`CallRecord`] and maps its error into the crate's [`Error`].
 ///
-/// The generated call's future is boxed at once: it holds the request, the hooks and the answer handling
-/// (several kilobytes), and the caller's future, which would otherwise hold it inline, is moved by value a few
-/// times before it is first polled (into `IntoFuture`, `buffer_unordered`, `tokio::spawn`, a `Stream`); each
-/// move copied it whole. One allocation per call instead (measured in `benches/calls.rs`).
+/// The request wrappers' `IntoFuture` boxes the future this returns, at once: it holds the request, the hooks
+/// and the answer handling (about 21 KB), and the caller's future is moved by value a few times before it is
+/// first polled (`buffer_unordered`, `tokio::spawn`, a `Stream`); inline, each move copied it whole (measured
+/// in `benches/calls.rs`).
 pub(crate) fn execute<T: 'static, E>(
     provider: Provider,
     operation: &'static str,
     future: impl Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 ) -> impl Future<Output = Result<T>> {
-    run(provider, operation, None, Box::pin(future))
+    run(provider, operation, None, future)
 }
 
 /// [`execute`] for an operation whose success answer is JSON: the runtime decodes it once, itself (names matched
@@ -65,12 +65,7 @@ pub(crate) fn execute_decoded<T, E>(
 where
     T: serde::de::DeserializeOwned + Send + 'static,
 {
-    run(
-        provider,
-        operation,
-        Some(decode::decoder::<T>()),
-        Box::pin(future),
-    )
+    run(provider, operation, Some(decode::decoder::<T>()), future)
 }
 
 async fn run<T: 'static, E>(
