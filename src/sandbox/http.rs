@@ -471,6 +471,13 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// FNV-1a: stable ids without a hashing dependency (std's hasher is not guaranteed stable across releases).
+pub(crate) fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// A random version-4-shaped UUID string from `rng` (Gooten's ids and reference codes look like this).
 pub(crate) fn uuid_like(rng: &mut fastrand::Rng) -> String {
     let hi = rng.u64(..);
