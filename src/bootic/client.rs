@@ -11,10 +11,11 @@ use crate::{
 };
 
 use super::{
-    auth::{BooticAuth, TokenConfig, TokenManager, TokenSource, bearer_header},
+    auth::{BooticAuth, TokenSource, bearer_header},
     dialect::BooticDialect,
     generated,
     operations::OPERATIONS,
+    token::{TokenConfig, TokenManager},
 };
 
 /// The OAuth2 token endpoint of the production API.

@@ -71,6 +71,7 @@ mod list;
 mod orders;
 mod paging;
 mod products;
+mod token;
 mod uri_template;
 
 pub use client::{
