@@ -34,14 +34,8 @@ pub enum Environment {
     Custom(String),
 }
 
-impl Environment {
-    /// The API root (the `servers` entry of the spec, or the custom one).
-    pub fn base_url(&self) -> &str {
-        match self {
-            Environment::Production => "https://api.bootic.net/v1",
-            Environment::Custom(url) => url,
-        }
-    }
+base_url::environment_urls! {
+    Production => "https://api.bootic.net/v1",
 }
 
 /// How the client authenticates.
@@ -84,13 +78,6 @@ impl Credentials {
     /// A fixed bearer token.
     pub fn access_token(token: impl Into<Secret>) -> Self {
         Credentials::AccessToken(token.into())
-    }
-}
-
-impl fmt::Debug for Environment {
-    /// The base URL, with any user info redacted.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        base_url::fmt_environment(f, self.base_url())
     }
 }
 

@@ -22,22 +22,9 @@ pub enum Environment {
     Custom(String),
 }
 
-impl Environment {
-    /// The base URL (the `servers` entry of the spec, or the custom one).
-    pub fn base_url(&self) -> &str {
-        match self {
-            Environment::Production => "https://api.print.io/api",
-            Environment::Staging => "https://staging-api.print.io/api",
-            Environment::Custom(url) => url,
-        }
-    }
-}
-
-impl fmt::Debug for Environment {
-    /// The base URL, with any user info redacted.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        base_url::fmt_environment(f, self.base_url())
-    }
+base_url::environment_urls! {
+    Production => "https://api.print.io/api",
+    Staging => "https://staging-api.print.io/api",
 }
 
 /// Builds a [`Client`]; see [`Client::builder`].

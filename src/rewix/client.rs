@@ -29,23 +29,10 @@ pub enum Environment {
     Custom(String),
 }
 
-impl Environment {
-    /// The base URL (the `servers` entry of the spec, or the custom one).
-    pub fn base_url(&self) -> &str {
-        match self {
-            Environment::Production => "https://www.brandsdistribution.com",
-            Environment::ProductionUs => "https://us.brandsdistribution.com",
-            Environment::Sandbox => "https://idt2015.rewix.zero11.net",
-            Environment::Custom(url) => url,
-        }
-    }
-}
-
-impl fmt::Debug for Environment {
-    /// The base URL, with any user info redacted.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        base_url::fmt_environment(f, self.base_url())
-    }
+base_url::environment_urls! {
+    Production => "https://www.brandsdistribution.com",
+    ProductionUs => "https://us.brandsdistribution.com",
+    Sandbox => "https://idt2015.rewix.zero11.net",
 }
 
 /// Builds a [`Client`]; see [`Client::builder`].

@@ -13,6 +13,7 @@ mod call;
 mod case_insensitive;
 mod decode;
 mod error_map;
+mod generated;
 mod hooks;
 mod options;
 mod path_guard;
@@ -28,6 +29,7 @@ pub use call::Execute;
 #[allow(unused_imports)]
 pub(crate) use call::execute;
 pub(crate) use call::execute_decoded;
+pub(crate) use generated::generated_modules;
 pub(crate) use hooks::forward_client_hooks;
 pub(crate) use options::{Options, client_options};
 pub use retry::{RetryPolicy, Timeouts};
@@ -62,12 +64,22 @@ pub(crate) struct OperationMeta {
 
 /// Adds credentials to a request (query parameters, Basic auth, a bearer token).
 pub(crate) trait Auth: Send + Sync + 'static {
-    /// Adds the credentials `operation` needs to `request`.
+    /// Adds the credentials `operation` needs to `request` when they are at hand (a key, Basic credentials).
+    fn add(&self, request: &mut reqwest::Request, operation: &OperationMeta) -> Result<()> {
+        let _ = (request, operation);
+        Ok(())
+    }
+
+    /// Adds the credentials `operation` needs to `request`: [`Auth::add`], unless the provider must fetch them
+    /// first (an OAuth2 token) and overrides this.
     fn apply<'a>(
         &'a self,
         request: &'a mut reqwest::Request,
         operation: &'a OperationMeta,
-    ) -> BoxFuture<'a, Result<()>>;
+    ) -> BoxFuture<'a, Result<()>> {
+        let added = self.add(request, operation);
+        Box::pin(async move { added })
+    }
 
     /// Called after a 401 answer to `refused` (the request as it was sent): renew the credentials if possible
     /// (unless they changed since `refused` was sent), and say whether the request should be repeated once.
