@@ -29,6 +29,8 @@ pub use call::Execute;
 #[allow(unused_imports)]
 pub(crate) use call::execute;
 pub(crate) use call::execute_decoded;
+#[cfg(feature = "sandbox")]
+pub(crate) use case_insensitive::CaseInsensitive;
 pub(crate) use generated::generated_modules;
 pub(crate) use hooks::forward_client_hooks;
 pub(crate) use options::{Options, client_options};
