@@ -39,6 +39,7 @@ mod errors;
 mod list;
 mod oauth;
 mod orders;
+mod paging;
 mod products;
 mod render;
 mod root;

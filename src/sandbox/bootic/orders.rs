@@ -1,6 +1,6 @@
 //! The Bootic fake's orders: create, get, update one or many, and list.
 
-use super::*;
+use super::{paging::Page, *};
 
 /// Resolves line inputs against the catalog: unknown variants and non-positive units are field errors.
 pub(super) fn lines(inputs: &[t::LineItemInput], errors: &mut Vec<(String, String)>) -> Vec<Line> {
@@ -396,13 +396,9 @@ pub(super) async fn list_orders(
                 .sum()
         })
         .collect();
-    let last_page = matching.len().div_ceil(filters.per_page).max(1);
-    let items: Vec<t::Order> = matching
-        .iter()
-        .skip((filters.page - 1).saturating_mul(filters.per_page))
-        .take(filters.per_page)
-        .map(|o| inner.render(o, &root))
-        .collect();
+    let page = Page::new(filters.page, filters.per_page, matching.len());
+    let last_page = page.last;
+    let items: Vec<t::Order> = page.of(&matching).map(|o| inner.render(o, &root)).collect();
     // Every link keeps the caller's filters; only page and per_page change.
     let page_link = |page: usize| {
         let mut form = url::form_urlencoded::Serializer::new(String::new());
@@ -428,8 +424,8 @@ pub(super) async fn list_orders(
             last: Some(page_link(last_page)),
         },
         total_items: matching.len() as i64,
-        per_page: i32::try_from(filters.per_page).unwrap_or(i32::MAX),
-        page: i32::try_from(filters.page).unwrap_or(i32::MAX),
+        per_page: page.size_i32(),
+        page: page.number_i32(),
         totals: Some(t::OrderListTotals {
             total: Some(sum),
             // The spec's `number` maps to Amount (a Decimal) here; the mean is kept to 2 decimals rather than f64's noise.
