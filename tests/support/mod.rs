@@ -2,6 +2,18 @@
 //! connection after the request was read (the answer lost).
 #![allow(dead_code)]
 
+#[cfg(feature = "bootic")]
+pub mod bootic_client;
+pub mod fixtures;
+#[cfg(feature = "gooten")]
+pub mod gooten_client;
+#[cfg(feature = "sandbox")]
+pub mod gooten_sandbox;
+#[cfg(feature = "rewix")]
+pub mod rewix_client;
+#[cfg(feature = "sandbox")]
+pub mod sandbox_bootic;
+
 use std::{
     collections::HashMap,
     net::SocketAddr,
