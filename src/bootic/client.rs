@@ -14,7 +14,6 @@ use super::{
     auth::{BooticAuth, TokenSource, bearer_header},
     dialect::BooticDialect,
     generated,
-    operations::OPERATIONS,
     token::{TokenConfig, TokenManager},
 };
 
@@ -93,13 +92,8 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::runtime::client_options!();
+    crate::runtime::client_options!("Production (the default) or a custom API root.");
 
-    /// Production (the default) or a custom API root.
-    pub fn with_environment(mut self, environment: Environment) -> Self {
-        self.environment = environment;
-        self
-    }
     /// The OAuth2 token endpoint (default [`DEFAULT_TOKEN_URL`]); HTTPS, or plain HTTP to a loopback host.
     /// Used with [`Credentials::ClientCredentials`] only.
     pub fn with_token_url(mut self, url: impl Into<String>) -> Self {
@@ -173,20 +167,7 @@ impl ClientBuilder {
             origin: base.origin(),
             source,
         };
-        let runtime = Runtime::new(
-            Provider::Bootic,
-            &base,
-            OPERATIONS,
-            options.clone(),
-            auth,
-            BooticDialect,
-            secrets,
-        )?;
-        let api = generated::Client::new_with_client(
-            &base_url::as_base(&base),
-            runtime.http().clone(),
-            runtime,
-        );
+        let api = generated::connect(&base, options.clone(), auth, BooticDialect, secrets)?;
         Ok(Client {
             api,
             base,

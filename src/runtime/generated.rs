@@ -16,6 +16,21 @@ macro_rules! generated_modules {
             const PROVIDER: $crate::Provider = $crate::Provider::$provider;
             include!(concat!(env!("OUT_DIR"), "/", $file, "_execute.rs"));
             include!(concat!(env!("OUT_DIR"), "/", $file, "_dispatch.rs"));
+
+            /// This provider's generated client on `base`, every call going through a new runtime.
+            pub(crate) fn connect(
+                base: &url::Url,
+                options: $crate::runtime::Options,
+                auth: impl $crate::runtime::Auth,
+                dialect: impl $crate::runtime::Dialect,
+                secrets: Vec<$crate::Secret>,
+            ) -> $crate::Result<Client> {
+                let operations = super::operations::OPERATIONS;
+                let runtime =
+                    $crate::Runtime::new(PROVIDER, base, operations, options, auth, dialect, secrets)?;
+                let base = $crate::base_url::as_base(base);
+                Ok(Client::new_with_client(&base, runtime.http().clone(), runtime))
+            }
         }
 
         mod operations {
