@@ -26,7 +26,6 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::{
-    Faults,
     http::{
         Answer, Query, Refusal, basic_credentials, bearer_token, fnv, from_json_strict,
         from_value_strict, json, lock,
@@ -66,13 +65,7 @@ pub struct BooticSandbox {
     state: Arc<BooticState>,
 }
 
-impl std::fmt::Debug for BooticSandbox {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BooticSandbox")
-            .field("base_url", &self.base_url())
-            .finish_non_exhaustive()
-    }
-}
+super::server::sandbox_handle!(BooticSandbox, BooticState);
 
 impl BooticSandbox {
     /// The OAuth2 client id the token endpoint accepts (HTTP Basic user).
@@ -90,10 +83,6 @@ impl BooticSandbox {
         Ok(Self::attach(Arc::new(server), state))
     }
 
-    pub(crate) fn attach(server: Arc<Server>, state: Arc<BooticState>) -> Self {
-        BooticSandbox { server, state }
-    }
-
     /// The API root a client uses as the spec's server URL: `http://127.0.0.1:PORT/v1`.
     pub fn base_url(&self) -> String {
         format!("http://{}/v1", self.server.addr())
@@ -102,16 +91,6 @@ impl BooticSandbox {
     /// The token endpoint: `http://127.0.0.1:PORT/oauth/token`.
     pub fn token_url(&self) -> String {
         format!("http://{}/oauth/token", self.server.addr())
-    }
-
-    /// The address the fake listens on.
-    pub fn addr(&self) -> SocketAddr {
-        self.server.addr()
-    }
-
-    /// This server's fault injection.
-    pub fn faults(&self) -> &Faults {
-        self.server.faults()
     }
 
     /// Sets the lifetime of tokens issued from now on (tokens already issued keep theirs).

@@ -55,7 +55,6 @@ use self::{
     tools::*,
 };
 use super::{
-    Faults,
     http::{Answer, Query, Refusal, fnv, from_value_aspnet, json, lock, uuid_like},
     server::{Api, Server},
 };
@@ -84,13 +83,7 @@ pub struct GootenSandbox {
     state: Arc<GootenState>,
 }
 
-impl std::fmt::Debug for GootenSandbox {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GootenSandbox")
-            .field("base_url", &self.base_url())
-            .finish_non_exhaustive()
-    }
-}
+super::server::sandbox_handle!(GootenSandbox, GootenState);
 
 impl GootenSandbox {
     /// The sandbox's recipe id (query parameter `recipeid` on every call).
@@ -108,23 +101,9 @@ impl GootenSandbox {
         Ok(Self::attach(Arc::new(server), state))
     }
 
-    pub(crate) fn attach(server: Arc<Server>, state: Arc<GootenState>) -> Self {
-        GootenSandbox { server, state }
-    }
-
     /// The base URL a client uses as the spec's server URL: `http://127.0.0.1:PORT/api`.
     pub fn base_url(&self) -> String {
         format!("http://{}/api", self.server.addr())
-    }
-
-    /// The address the fake listens on.
-    pub fn addr(&self) -> SocketAddr {
-        self.server.addr()
-    }
-
-    /// This server's fault injection.
-    pub fn faults(&self) -> &Faults {
-        self.server.faults()
     }
 
     /// How many orders were accepted.

@@ -38,7 +38,6 @@ use self::{
     xml::{parse_body, respond},
 };
 use super::{
-    Faults,
     http::{Answer, Refusal, basic_credentials, lock, text},
     server::{Api, Server},
 };
@@ -67,13 +66,7 @@ pub struct RewixSandbox {
     pub(crate) state: Arc<RewixState>,
 }
 
-impl std::fmt::Debug for RewixSandbox {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RewixSandbox")
-            .field("base_url", &self.base_url())
-            .finish_non_exhaustive()
-    }
-}
+super::server::sandbox_handle!(RewixSandbox, RewixState);
 
 impl RewixSandbox {
     /// The API key (HTTP Basic user name).
@@ -89,23 +82,9 @@ impl RewixSandbox {
         Ok(Self::attach(Arc::new(server), state))
     }
 
-    pub(crate) fn attach(server: Arc<Server>, state: Arc<RewixState>) -> Self {
-        RewixSandbox { server, state }
-    }
-
     /// The base URL a client uses as the spec's server URL: `http://127.0.0.1:PORT`.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.server.addr())
-    }
-
-    /// The address the fake listens on.
-    pub fn addr(&self) -> SocketAddr {
-        self.server.addr()
-    }
-
-    /// This server's fault injection.
-    pub fn faults(&self) -> &Faults {
-        self.server.faults()
     }
 
     /// The stock of a model, or `None` for a stock id the catalog does not have.
