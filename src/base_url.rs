@@ -89,6 +89,30 @@ impl std::fmt::Debug for UrlText {
     }
 }
 
+/// `base_url()` and the redacting `Debug` of a provider's `Environment` enum, given its named hosts; the enum's
+/// `Custom(String)` variant carries any other base URL.
+macro_rules! environment_urls {
+    ($($variant:ident => $url:literal),+ $(,)?) => {
+        impl Environment {
+            /// The base URL (the `servers` entry of the spec, or the custom one).
+            pub fn base_url(&self) -> &str {
+                match self {
+                    $(Environment::$variant => $url,)+
+                    Environment::Custom(url) => url,
+                }
+            }
+        }
+
+        impl std::fmt::Debug for Environment {
+            /// The base URL, with any user info redacted.
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                $crate::base_url::fmt_environment(f, self.base_url())
+            }
+        }
+    };
+}
+pub(crate) use environment_urls;
+
 /// The `Debug` of a provider's `Environment`: its base URL, user info redacted.
 pub(crate) fn fmt_environment(f: &mut std::fmt::Formatter<'_>, base_url: &str) -> std::fmt::Result {
     f.debug_tuple("Environment")

@@ -1,6 +1,8 @@
 //! The ergonomic Gooten client against the embedded sandbox, including under faults.
 #![cfg(feature = "sandbox")]
 
+mod support;
+
 use std::{collections::HashSet, time::Duration};
 
 use fulfillment_apis::{
@@ -9,6 +11,7 @@ use fulfillment_apis::{
     sandbox::GootenSandbox,
 };
 use futures::{StreamExt, TryStreamExt, stream};
+use support::gooten_sandbox::skus;
 
 fn client(sandbox: &GootenSandbox) -> gooten::Client {
     gooten::Client::builder(GootenSandbox::RECIPE_ID)
@@ -39,29 +42,7 @@ fn order(source_id: &str, sku: &str) -> types::Order {
 }
 
 async fn a_sku(client: &gooten::Client) -> String {
-    let products = client
-        .api()
-        .get_products()
-        .country_code("US")
-        .await
-        .unwrap();
-    let product_id = products
-        .products
-        .iter()
-        .find_map(|p| p.id)
-        .expect("the catalog has products");
-    let variants = client
-        .api()
-        .get_product_variants()
-        .country_code("US")
-        .product_id(product_id)
-        .await
-        .unwrap();
-    variants
-        .product_variants
-        .iter()
-        .find_map(|v| v.sku.clone())
-        .expect("the product has variants")
+    skus(client, 1).await.swap_remove(0)
 }
 
 #[tokio::test]

@@ -2,11 +2,14 @@
 //! through the ergonomic client against the embedded sandbox.
 #![cfg(feature = "sandbox")]
 
+mod support;
+
 use fulfillment_apis::{
     ErrorKind, Secret,
     gooten::{self, types},
     sandbox::GootenSandbox,
 };
+use support::gooten_sandbox::skus;
 
 fn client(sandbox: &GootenSandbox) -> gooten::Client {
     gooten::Client::builder(GootenSandbox::RECIPE_ID)
@@ -17,31 +20,7 @@ fn client(sandbox: &GootenSandbox) -> gooten::Client {
 }
 
 async fn two_skus(client: &gooten::Client) -> (String, String) {
-    let products = client
-        .api()
-        .get_products()
-        .country_code("US")
-        .await
-        .unwrap();
-    let mut skus = Vec::new();
-    for product_id in products.products.iter().filter_map(|p| p.id) {
-        let variants = client
-            .api()
-            .get_product_variants()
-            .country_code("US")
-            .product_id(product_id)
-            .await
-            .unwrap();
-        skus.extend(
-            variants
-                .product_variants
-                .iter()
-                .filter_map(|v| v.sku.clone()),
-        );
-        if skus.len() >= 2 {
-            break;
-        }
-    }
+    let skus = skus(client, 2).await;
     (skus[0].clone(), skus[1].clone())
 }
 

@@ -1,56 +1,19 @@
-//! The ergonomic Gooten client against httpmock and a scripted server: auth injection, the normalized
-//! error, retries, exactly-once submission, search paging, secret redaction.
+//! The ergonomic Gooten client against httpmock: credentials in the query and body, the error dialect
+//! (`HadError` on any status), search paging, secret redaction, redirects and case-insensitive decoding.
 #![cfg(feature = "gooten")]
 
 mod support;
 
-use std::{
-    collections::HashMap,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
-
 use fulfillment_apis::{
-    ErrorKind, Provider, RetryPolicy, Secret, Timeouts,
+    ErrorKind, Provider, Secret,
     gooten::{self, OrderQuery, SubmitOutcome, types},
 };
 use futures::TryStreamExt;
 use httpmock::prelude::*;
 use serde_json::json;
-use support::{CapturedLogs, Reply, ScriptedServer};
 
-const RECIPE: &str = "f3c4d2b1-recipe";
-/// Has characters that must be URL-encoded in the query.
-const BILLING_KEY: &str = "pbk+7f/3a=9c";
-
-fn client(base: String) -> gooten::Client {
-    gooten::Client::builder(RECIPE)
-        .with_billing_key(Secret::new(BILLING_KEY))
-        .with_environment(gooten::Environment::Custom(base))
-        .with_retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(5)))
-        .build()
-        .unwrap()
-}
-
-fn order(source_id: Option<&str>) -> types::Order {
-    let mut value = json!({
-        "ShipToAddress": {"FirstName": "John", "LastName": "Doe", "Line1": "350 5th Ave", "City": "New York",
-            "State": "NY", "CountryCode": "US", "PostalCode": "10118", "Phone": "212-555-0142",
-            "Email": "john.doe@example.com"},
-        "BillingAddress": {"FirstName": "John", "LastName": "Doe", "PostalCode": "10118", "CountryCode": "US"},
-        "Items": [{"SKU": "CanvsWrp-BlkWrp-12x12", "Quantity": 1, "ShipType": "standard",
-            "Images": [{"Url": "https://example.com/art.jpg", "Index": 0}]}],
-        "IsInTestMode": true
-    });
-    if let Some(id) = source_id {
-        value["SourceId"] = json!(id);
-    }
-    serde_json::from_value(value).unwrap()
-}
-
-fn order_details(id: &str, source_id: &str) -> serde_json::Value {
-    json!({"Id": id, "SourceId": source_id, "Items": [], "HadError": false})
-}
+use support::gooten_client::*;
+use support::{Reply, ScriptedServer, all_traces};
 
 #[tokio::test]
 async fn recipe_id_and_url_encoded_billing_key_are_added_to_the_query() {
@@ -196,217 +159,6 @@ async fn a_body_that_is_not_the_documented_json_is_a_decode_error_keeping_bytes_
 }
 
 #[tokio::test]
-async fn get_answered_503_with_retry_after_is_retried_then_succeeds() {
-    let calls = Arc::new(Mutex::new(0));
-    let seen = calls.clone();
-    let server = ScriptedServer::start(move |_| {
-        let mut n = seen.lock().unwrap();
-        *n += 1;
-        if *n == 1 {
-            Reply::Respond {
-                status: 503,
-                headers: vec![("Retry-After".into(), "1".into())],
-                body: "busy".into(),
-            }
-        } else {
-            Reply::json(
-                200,
-                json!({"Countries": [{"Name": "United States", "Code": "US"}], "HadError": false}),
-            )
-        }
-    })
-    .await;
-    let started = std::time::Instant::now();
-    let countries = client(server.url("/api"))
-        .api()
-        .get_countries()
-        .await
-        .unwrap();
-    assert_eq!(*calls.lock().unwrap(), 2);
-    assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "Retry-After: 1 was honoured"
-    );
-    assert_eq!(
-        serde_json::to_value(&countries).unwrap()["Countries"][0]["Code"],
-        "US"
-    );
-}
-
-#[tokio::test]
-async fn a_400_is_never_retried_and_retries_stop_at_max_attempts() {
-    let server = MockServer::start_async().await;
-    let bad = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/api/v/5/source/api/countries");
-            then.status(400)
-                .json_body(json!({"HadError": true, "Errors": []}));
-        })
-        .await;
-    let busy = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/api/v/5/source/api/currencies");
-            then.status(503).body("busy");
-        })
-        .await;
-    let client = client(server.url("/api"));
-    assert_eq!(
-        client.api().get_countries().await.unwrap_err().kind(),
-        ErrorKind::Validation
-    );
-    bad.assert_calls_async(1).await;
-    let err = client.api().get_currencies().await.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Server);
-    assert_eq!(err.attempts(), 3);
-    assert!(err.is_retryable());
-    busy.assert_calls_async(3).await;
-}
-
-#[tokio::test]
-async fn a_post_answered_503_is_not_resent_without_a_source_id_and_says_the_order_may_exist() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(POST).path("/api/v/5/source/api/orders");
-            then.status(503).body("busy");
-        })
-        .await;
-    let err = client(server.url("/api"))
-        .submit_order(order(None))
-        .await
-        .unwrap_err();
-    mock.assert_calls_async(1).await;
-    assert!(err.outcome_unknown());
-    assert!(err.to_string().contains("the order may exist"), "{err}");
-}
-
-/// A fake Gooten that stores orders, refuses duplicate SourceIds, and loses the answer to the first POST.
-fn lossy_gooten(
-    orders: Arc<Mutex<HashMap<String, String>>>,
-    drops: usize,
-) -> impl Fn(&support::Recorded) -> Reply {
-    let posts = Mutex::new(0);
-    move |request| match (request.method.as_str(), request.path()) {
-        ("POST", "/api/v/5/source/api/orders") => {
-            let body = request.json();
-            let source_id = body["SourceId"].as_str().unwrap().to_string();
-            let mut stored = orders.lock().unwrap();
-            if body["IsPartnerSourceIdUnique"] == true && stored.contains_key(&source_id) {
-                return Reply::json(
-                    400,
-                    json!({"HadError": true, "Errors": [{"PropertyName": "Order.SourceId",
-                    "ErrorMessage": "An order with this SourceId already exists"}]}),
-                );
-            }
-            let id = format!("safe-{}", stored.len() + 1);
-            stored.insert(source_id, id.clone());
-            let mut n = posts.lock().unwrap();
-            *n += 1;
-            if *n <= drops {
-                Reply::Drop
-            } else {
-                Reply::json(200, json!({"Id": id, "HadError": false}))
-            }
-        }
-        ("GET", "/api/v/5/source/api/orders") => {
-            let key = request.query("id").unwrap();
-            let stored = orders.lock().unwrap();
-            match stored
-                .iter()
-                .find(|(source, id)| **source == key || **id == key)
-            {
-                Some((source, id)) => Reply::json(200, order_details(id, source)),
-                None => Reply::json(
-                    404,
-                    json!({"HadError": true, "Errors": [{"PropertyName": "id", "ErrorMessage": "Order not found"}]}),
-                ),
-            }
-        }
-        _ => Reply::json(404, json!({"HadError": true})),
-    }
-}
-
-#[tokio::test]
-async fn a_submission_whose_answer_is_lost_after_the_order_was_stored_returns_that_one_order() {
-    let orders = Arc::new(Mutex::new(HashMap::new()));
-    let server = ScriptedServer::start(lossy_gooten(orders.clone(), 1)).await;
-    let submitted = client(server.url("/api"))
-        .submit_order(order(Some("WEB-42")))
-        .await
-        .unwrap();
-    assert_eq!(submitted.outcome, SubmitOutcome::AlreadyExisted);
-    assert_eq!(submitted.id, "safe-1");
-    assert_eq!(submitted.attempts, 1, "found by SourceId, not sent again");
-    assert_eq!(
-        orders.lock().unwrap().len(),
-        1,
-        "the server holds exactly one order"
-    );
-    let posts = server
-        .recorded()
-        .iter()
-        .filter(|r| r.method == "POST")
-        .count();
-    assert_eq!(posts, 1);
-}
-
-#[tokio::test]
-async fn without_a_source_id_a_lost_answer_is_not_resent() {
-    let server = ScriptedServer::start(|_| Reply::Drop).await;
-    let err = client(server.url("/api"))
-        .submit_order(order(None))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err.kind(), ErrorKind::Transport | ErrorKind::Timeout),
-        "{err:?}"
-    );
-    assert!(err.outcome_unknown());
-    assert_eq!(server.recorded().len(), 1);
-}
-
-#[tokio::test]
-async fn a_get_whose_connection_drops_is_retried() {
-    let calls = Arc::new(Mutex::new(0));
-    let seen = calls.clone();
-    let server = ScriptedServer::start(move |_| {
-        let mut n = seen.lock().unwrap();
-        *n += 1;
-        if *n < 3 {
-            Reply::Drop
-        } else {
-            Reply::json(200, order_details("safe-9", "WEB-9"))
-        }
-    })
-    .await;
-    let found = client(server.url("/api")).get_order("WEB-9").await.unwrap();
-    assert_eq!(found.id.as_deref(), Some("safe-9"));
-    assert_eq!(*calls.lock().unwrap(), 3);
-}
-
-#[tokio::test]
-async fn a_slow_answer_times_out_per_attempt() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/api/v/5/source/api/countries");
-            then.status(200)
-                .delay(Duration::from_millis(800))
-                .json_body(json!({"Countries": []}));
-        })
-        .await;
-    let client = gooten::Client::builder(RECIPE)
-        .with_environment(gooten::Environment::Custom(server.url("/api")))
-        .with_timeouts(Timeouts::default().with_attempt(Duration::from_millis(100)))
-        .with_retry(RetryPolicy::never())
-        .build()
-        .unwrap();
-    let err = client.api().get_countries().await.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Timeout);
-    assert!(!err.outcome_unknown(), "a GET changes nothing");
-}
-
-#[tokio::test]
 async fn search_streams_across_pages_and_stops_at_total_pages() {
     let server = MockServer::start_async().await;
     let mut pages = Vec::new();
@@ -487,8 +239,7 @@ fn plain_http_to_a_remote_host_is_refused() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn the_billing_key_never_appears_in_debug_output_or_traces() {
-    let logs = CapturedLogs::default();
-    let _guard = tracing::subscriber::set_default(logs.subscriber());
+    let logs = all_traces();
     // The server echoes the key back in an error, as a careless API might.
     let server = ScriptedServer::start(|request| {
         let key = request.query("partnerBillingKey").unwrap_or_default();

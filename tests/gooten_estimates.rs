@@ -2,8 +2,11 @@
 //! (with the client's auth and retries) against the embedded sandbox.
 #![cfg(feature = "sandbox")]
 
+mod support;
+
 use fulfillment_apis::{ErrorKind, gooten, sandbox::GootenSandbox};
 use rust_decimal::Decimal;
+use support::gooten_sandbox::product_ids;
 
 fn client(sandbox: &GootenSandbox) -> gooten::Client {
     gooten::Client::builder(GootenSandbox::RECIPE_ID)
@@ -13,13 +16,7 @@ fn client(sandbox: &GootenSandbox) -> gooten::Client {
 }
 
 async fn a_product_id(client: &gooten::Client) -> i32 {
-    let products = client
-        .api()
-        .get_products()
-        .country_code("US")
-        .await
-        .unwrap();
-    products.products.iter().find_map(|p| p.id).unwrap()
+    product_ids(client).await[0]
 }
 
 #[tokio::test]

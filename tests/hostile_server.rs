@@ -185,6 +185,17 @@ async fn an_endless_chunked_answer_stops_at_the_limit() {
     assert!(taken < 32 << 20, "the client kept reading: {taken} bytes");
 }
 
+/// A valid Gooten order with one item.
+fn small_order() -> types::Order {
+    serde_json::from_value(json!({
+        "ShipToAddress": {"FirstName": "J", "LastName": "D", "Line1": "1 A St", "City": "NY", "State": "NY",
+            "CountryCode": "US", "PostalCode": "10118", "Phone": "1", "Email": "j@example.com"},
+        "BillingAddress": {"FirstName": "J", "LastName": "D", "PostalCode": "10118", "CountryCode": "US"},
+        "Items": [{"SKU": "S", "Quantity": 1, "ShipType": "standard", "Images": [{"Url": "https://e.x/a.jpg"}]}]
+    }))
+    .unwrap()
+}
+
 #[tokio::test]
 async fn an_oversized_order_answer_says_the_order_may_exist() {
     let (addr, _) = flooding_server(true, 64 << 20).await;
@@ -192,14 +203,12 @@ async fn an_oversized_order_answer_says_the_order_may_exist() {
         .with_max_response_bytes(256 << 10)
         .build()
         .unwrap();
-    let order: types::Order = serde_json::from_value(json!({
-        "ShipToAddress": {"FirstName": "J", "LastName": "D", "Line1": "1 A St", "City": "NY", "State": "NY",
-            "CountryCode": "US", "PostalCode": "10118", "Phone": "1", "Email": "j@example.com"},
-        "BillingAddress": {"FirstName": "J", "LastName": "D", "PostalCode": "10118", "CountryCode": "US"},
-        "Items": [{"SKU": "S", "Quantity": 1, "ShipType": "standard", "Images": [{"Url": "https://e.x/a.jpg"}]}]
-    }))
-    .unwrap();
-    let err = client.api().submit_order().body(order).await.unwrap_err();
+    let err = client
+        .api()
+        .submit_order()
+        .body(small_order())
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::ResponseTooLarge);
     assert!(err.outcome_unknown(), "{err}");
 }
@@ -238,14 +247,12 @@ async fn a_redirect_followed_by_the_callers_client_is_never_acted_on() {
         .with_http_client(reqwest::Client::new()) // follows redirects
         .build()
         .unwrap();
-    let order: types::Order = serde_json::from_value(json!({
-        "ShipToAddress": {"FirstName": "J", "LastName": "D", "Line1": "1 A St", "City": "NY", "State": "NY",
-            "CountryCode": "US", "PostalCode": "10118", "Phone": "1", "Email": "j@example.com"},
-        "BillingAddress": {"FirstName": "J", "LastName": "D", "PostalCode": "10118", "CountryCode": "US"},
-        "Items": [{"SKU": "S", "Quantity": 1, "ShipType": "standard", "Images": [{"Url": "https://e.x/a.jpg"}]}]
-    }))
-    .unwrap();
-    let err = client.api().submit_order().body(order).await.unwrap_err();
+    let err = client
+        .api()
+        .submit_order()
+        .body(small_order())
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
     assert!(err.outcome_unknown(), "{err}");
     assert!(err.to_string().contains("redirect"), "{err}");

@@ -4,6 +4,8 @@
 //! to the embedded sandbox and succeeds; every other payload is listed in `SOURCES.md` as "not in the spec yet
 //! (issue 11)", and the list must match the directory, so nothing is skipped silently.
 
+mod support;
+
 use std::{collections::BTreeSet, fs, path::PathBuf};
 
 use fulfillment_apis::{
@@ -15,7 +17,14 @@ use futures::TryStreamExt;
 use serde_json::Value;
 
 fn dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real/bootic")
+    support::fixtures::real_dir("bootic")
+}
+
+/// The files `SOURCES.md` lists as refused, from its "Refused for now" section: `| file | reason |` rows.
+fn refused_in_sources() -> BTreeSet<(String, String)> {
+    support::fixtures::refused_in_sources("bootic", &[".json"])
+        .into_iter()
+        .collect()
 }
 
 /// Every payload file (`<operationId>.<request|response>.<slug>.json`).
@@ -52,24 +61,6 @@ const IN_SPEC: &[&str] = &[
     "updateOrderTracking",
     "listContacts",
 ];
-
-/// The files `SOURCES.md` lists as refused, from its "Refused for now" section: `| file | reason |` rows.
-fn refused_in_sources() -> BTreeSet<(String, String)> {
-    let text = fs::read_to_string(dir().join("SOURCES.md")).unwrap();
-    let section = text
-        .split("## Refused for now")
-        .nth(1)
-        .expect("SOURCES.md has a \"Refused for now\" section");
-    section
-        .lines()
-        .filter_map(|line| {
-            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-            let file = cells.get(1)?.trim_matches('`');
-            (cells.len() >= 4 && file.ends_with(".json"))
-                .then(|| (file.to_string(), cells[2].to_string()))
-        })
-        .collect()
-}
 
 /// Decodes a response payload into the type the spec gives its operation and status.
 fn decode(name: &str, op: &str, value: Value) -> Result<(), String> {

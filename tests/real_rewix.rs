@@ -5,6 +5,8 @@
 //! Since issue 12 the XML payloads of the ghost calls decode through the client's XML documents
 //! ([`XmlDocument`]), and the XML requests are sent to the sandbox, which accepts them.
 
+mod support;
+
 use std::{collections::BTreeMap, fs, path::PathBuf};
 
 use fulfillment_apis::rewix::{XmlDocument, types};
@@ -15,7 +17,14 @@ const OPERATOR_SIDE: &str = "operator-side call, not a ghost call; not in the sp
 const NOT_IN_SPEC: &str = "not in the spec yet (issue 11)";
 
 fn dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real/rewix")
+    support::fixtures::real_dir("rewix")
+}
+
+/// `| file | reason |` rows of the "Refused for now" section of SOURCES.md.
+fn refused_in_sources() -> BTreeMap<String, String> {
+    support::fixtures::refused_in_sources("rewix", &[".xml", ".json"])
+        .into_iter()
+        .collect()
 }
 
 fn files() -> Vec<String> {
@@ -26,24 +35,6 @@ fn files() -> Vec<String> {
         .collect();
     out.sort();
     out
-}
-
-/// `| file | reason |` rows of the "Refused for now" section of SOURCES.md.
-fn refused_in_sources() -> BTreeMap<String, String> {
-    let text = fs::read_to_string(dir().join("SOURCES.md")).unwrap();
-    let section = text
-        .split("## Refused for now")
-        .nth(1)
-        .expect("SOURCES.md has a \"Refused for now\" section");
-    section
-        .lines()
-        .filter_map(|line| {
-            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-            let file = cells.get(1)?.trim_matches('`');
-            (cells.len() >= 4 && (file.ends_with(".xml") || file.ends_with(".json")))
-                .then(|| (file.to_string(), cells[2].to_string()))
-        })
-        .collect()
 }
 
 /// Decodes a JSON payload into the generated type of its operation; `None` when the spec has no such

@@ -11,10 +11,10 @@ use crate::{
 };
 
 use super::{
-    auth::{BooticAuth, TokenConfig, TokenManager, TokenSource, bearer_header},
+    auth::{BooticAuth, TokenSource, bearer_header},
     dialect::BooticDialect,
     generated,
-    operations::OPERATIONS,
+    token::{TokenConfig, TokenManager},
 };
 
 /// The OAuth2 token endpoint of the production API.
@@ -33,14 +33,8 @@ pub enum Environment {
     Custom(String),
 }
 
-impl Environment {
-    /// The API root (the `servers` entry of the spec, or the custom one).
-    pub fn base_url(&self) -> &str {
-        match self {
-            Environment::Production => "https://api.bootic.net/v1",
-            Environment::Custom(url) => url,
-        }
-    }
+base_url::environment_urls! {
+    Production => "https://api.bootic.net/v1",
 }
 
 /// How the client authenticates.
@@ -86,13 +80,6 @@ impl Credentials {
     }
 }
 
-impl fmt::Debug for Environment {
-    /// The base URL, with any user info redacted.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        base_url::fmt_environment(f, self.base_url())
-    }
-}
-
 /// Builds a [`Client`]; see [`Client::builder`].
 #[derive(Clone, Debug)]
 #[must_use]
@@ -105,13 +92,8 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::runtime::client_options!();
+    crate::runtime::client_options!("Production (the default) or a custom API root.");
 
-    /// Production (the default) or a custom API root.
-    pub fn with_environment(mut self, environment: Environment) -> Self {
-        self.environment = environment;
-        self
-    }
     /// The OAuth2 token endpoint (default [`DEFAULT_TOKEN_URL`]); HTTPS, or plain HTTP to a loopback host.
     /// Used with [`Credentials::ClientCredentials`] only.
     pub fn with_token_url(mut self, url: impl Into<String>) -> Self {
@@ -185,20 +167,7 @@ impl ClientBuilder {
             origin: base.origin(),
             source,
         };
-        let runtime = Runtime::new(
-            Provider::Bootic,
-            &base,
-            OPERATIONS,
-            options.clone(),
-            auth,
-            BooticDialect,
-            secrets,
-        )?;
-        let api = generated::Client::new_with_client(
-            &base_url::as_base(&base),
-            runtime.http().clone(),
-            runtime,
-        );
+        let api = generated::connect(&base, options.clone(), auth, BooticDialect, secrets)?;
         Ok(Client {
             api,
             base,

@@ -5,10 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use futures::{
-    StreamExt, TryStreamExt,
-    stream::{self, BoxStream},
-};
+use futures::{StreamExt, TryStreamExt, stream::BoxStream};
 use url::Url;
 
 use crate::{
@@ -16,12 +13,7 @@ use crate::{
     error::{Error, ErrorKind, Result},
 };
 
-use super::{
-    Client,
-    paging::{self, expand_link, refused},
-    types,
-    uri_template::Value,
-};
+use super::{Client, paging, types, uri_template::Value};
 
 const LIST_ORDERS: &str = "listOrders";
 /// The date format of the list filters (the `btc:orders` template's examples are ISO 8601 dates).
@@ -201,6 +193,10 @@ impl paging::HalPage for types::OrderList {
     fn is_empty(&self) -> bool {
         self.embedded.items.is_empty()
     }
+    type Item = types::Order;
+    fn into_items(self) -> Vec<types::Order> {
+        self.embedded.items
+    }
 }
 
 impl Client {
@@ -245,10 +241,9 @@ impl Client {
         shop_id: i64,
         query: OrderQuery,
     ) -> BoxStream<'static, Result<types::Order>> {
-        self.list_order_pages(shop_id, query)
-            .map_ok(|page| stream::iter(page.orders.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        let client = self.clone();
+        let first = Box::pin(async move { client.first_page_url(shop_id, &query).await });
+        self.follow_items::<types::OrderList>(LIST_ORDERS, first)
     }
 
     /// The query as the variables of the `btc:orders` template (names as the server spells them).
@@ -307,21 +302,14 @@ impl Client {
         let link = shop
             .links
             .as_ref()
-            .and_then(|links| links.btc_orders.as_ref())
-            .ok_or_else(|| {
-                refused(
-                    LIST_ORDERS,
-                    format!("shop {shop_id} has no btc:orders link in the API root"),
-                )
-            })?;
-        let url = expand_link(
+            .and_then(|links| links.btc_orders.as_ref());
+        self.first_page(
             LIST_ORDERS,
+            shop_id,
             "btc:orders",
-            &self.base,
-            link,
+            (link, " in the API root"),
             &Self::variables(query),
-        )?;
-        self.own_origin(LIST_ORDERS, &format!("btc:orders of shop {shop_id}"), url)
+        )
     }
 }
 

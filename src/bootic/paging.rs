@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use bytes::Bytes;
 use futures::{
-    StreamExt,
+    StreamExt, TryStreamExt,
     future::BoxFuture,
     stream::{self, BoxStream},
 };
@@ -41,7 +41,38 @@ pub(super) trait HalPage: DeserializeOwned + Send + 'static {
     fn next_link(&self) -> Option<&types::HalLink>;
     /// True when the page has no items (which ends the listing even with a `next` link).
     fn is_empty(&self) -> bool;
+    /// What the page lists.
+    type Item: Send + 'static;
+    /// The page's items.
+    fn into_items(self) -> Vec<Self::Item>;
 }
+
+/// [`HalPage`] for generated lists whose `_links` and `_embedded` are optional (products, contacts).
+macro_rules! optional_hal_page {
+    ($($list:ident => $item:ident),+ $(,)?) => {$(
+        impl HalPage for types::$list {
+            const SCHEMA: &'static str = stringify!($list);
+            type Item = types::$item;
+            fn page_number(&self) -> i32 {
+                self.page
+            }
+            fn self_link(&self) -> Option<&types::HalLink> {
+                self.links.as_ref()?.self_.as_ref()
+            }
+            fn next_link(&self) -> Option<&types::HalLink> {
+                self.links.as_ref()?.next.as_ref()
+            }
+            fn is_empty(&self) -> bool {
+                self.embedded.as_ref().is_none_or(|e| e.items.is_empty())
+            }
+            fn into_items(self) -> Vec<types::$item> {
+                self.embedded.map(|e| e.items).unwrap_or_default()
+            }
+        }
+    )+};
+}
+
+optional_hal_page!(ProductList => Product, ContactList => ContactSummary);
 
 /// Where the next page comes from.
 enum Cursor {
@@ -106,6 +137,59 @@ impl Client {
             }
         })
         .boxed()
+    }
+
+    /// The items of every page [`Client::follow_pages`] yields, in order.
+    pub(super) fn follow_items<P: HalPage + Send + 'static>(
+        &self,
+        operation: &'static str,
+        first: BoxFuture<'static, Result<Url>>,
+    ) -> BoxStream<'static, Result<P::Item>>
+    where
+        P::Item: Send,
+    {
+        self.follow_pages::<P>(operation, first)
+            .map_ok(|page| stream::iter(page.into_items().into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// The first page of a shop's listing: the shop's `rel` link (`link`; `None` when the shop has none, an
+    /// error saying so, `found_in` naming where it was looked for), expanded with `values` and on the client's
+    /// origin.
+    pub(super) fn first_page(
+        &self,
+        operation: &'static str,
+        shop_id: i64,
+        rel: &str,
+        (link, found_in): (Option<&types::HalLink>, &str),
+        values: &BTreeMap<String, Value>,
+    ) -> Result<Url> {
+        let link = link.ok_or_else(|| {
+            refused(
+                operation,
+                format!("shop {shop_id} has no {rel} link{found_in}"),
+            )
+        })?;
+        let url = expand_link(operation, rel, &self.base, link, values)?;
+        self.own_origin(operation, &format!("{rel} of shop {shop_id}"), url)
+    }
+
+    /// The first page of a listing the shop entity links to (`GET /shops/{id}`, then its `rel` link).
+    pub(super) async fn shop_listing(
+        &self,
+        operation: &'static str,
+        shop_id: i64,
+        rel: &str,
+        values: &BTreeMap<String, Value>,
+        pick: fn(&types::ShopLinks) -> Option<&types::HalLink>,
+    ) -> Result<Url> {
+        let shop = self
+            .get_shop(shop_id)
+            .await
+            .map_err(|e| e.with_operation(operation))?;
+        let link = shop.links.as_ref().and_then(pick);
+        self.first_page(operation, shop_id, rel, (link, ""), values)
     }
 
     /// A page named by a link (already checked to be on the client's origin).

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use futures::{StreamExt, TryStreamExt, stream, stream::BoxStream};
+use futures::{future::BoxFuture, stream::BoxStream};
 use url::Url;
 
 use crate::{
@@ -15,13 +15,7 @@ use crate::{
     error::{Error, Result},
 };
 
-use super::{
-    Client,
-    orders::non_empty_code,
-    paging::{self, expand_link, refused},
-    types,
-    uri_template::Value,
-};
+use super::{Client, orders::non_empty_code, types, uri_template::Value};
 
 const LIST_PRODUCTS: &str = "listProducts";
 const LIST_CONTACTS: &str = "listContacts";
@@ -99,38 +93,6 @@ impl ProductQuery {
     }
 }
 
-impl paging::HalPage for types::ProductList {
-    const SCHEMA: &'static str = "ProductList";
-    fn page_number(&self) -> i32 {
-        self.page
-    }
-    fn self_link(&self) -> Option<&types::HalLink> {
-        self.links.as_ref()?.self_.as_ref()
-    }
-    fn next_link(&self) -> Option<&types::HalLink> {
-        self.links.as_ref()?.next.as_ref()
-    }
-    fn is_empty(&self) -> bool {
-        self.embedded.as_ref().is_none_or(|e| e.items.is_empty())
-    }
-}
-
-impl paging::HalPage for types::ContactList {
-    const SCHEMA: &'static str = "ContactList";
-    fn page_number(&self) -> i32 {
-        self.page
-    }
-    fn self_link(&self) -> Option<&types::HalLink> {
-        self.links.as_ref()?.self_.as_ref()
-    }
-    fn next_link(&self) -> Option<&types::HalLink> {
-        self.links.as_ref()?.next.as_ref()
-    }
-    fn is_empty(&self) -> bool {
-        self.embedded.as_ref().is_none_or(|e| e.items.is_empty())
-    }
-}
-
 impl types::VariantIdValue {
     /// The variant id as the number an order line's `variant_id` takes: list answers send it as a string
     /// (`"114"`), the variant relation page as a number; `None` when the string is not a number.
@@ -165,9 +127,7 @@ impl Client {
         shop_id: i64,
         query: ProductQuery,
     ) -> BoxStream<'static, Result<types::ProductList>> {
-        let client = self.clone();
-        let first = Box::pin(async move { client.products_url(shop_id, &query).await });
-        self.follow_pages::<types::ProductList>(LIST_PRODUCTS, first)
+        self.follow_pages::<types::ProductList>(LIST_PRODUCTS, self.first_products(shop_id, query))
     }
 
     /// Every visible product of the shop, with its variants, across pages (see [`Client::product_pages`]).
@@ -184,13 +144,21 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn products(&self, shop_id: i64) -> BoxStream<'static, Result<types::Product>> {
-        self.product_pages(shop_id, ProductQuery::new())
-            .map_ok(|page| {
-                let items = page.embedded.map(|e| e.items).unwrap_or_default();
-                stream::iter(items.into_iter().map(Ok))
-            })
-            .try_flatten()
-            .boxed()
+        let first = self.first_products(shop_id, ProductQuery::new());
+        self.follow_items::<types::ProductList>(LIST_PRODUCTS, first)
+    }
+
+    /// The first page of the products: the shop's `btc:products` link, expanded with the query.
+    fn first_products(&self, shop_id: i64, query: ProductQuery) -> BoxFuture<'static, Result<Url>> {
+        let client = self.clone();
+        Box::pin(async move {
+            let values = query.variables();
+            client
+                .shop_listing(LIST_PRODUCTS, shop_id, "btc:products", &values, |links| {
+                    links.btc_products.as_ref()
+                })
+                .await
+        })
     }
 
     /// Sets the tracking code (and courier, and optionally the new status such as `shipped`) of an order and
@@ -234,70 +202,13 @@ impl Client {
     pub fn contacts(&self, shop_id: i64) -> BoxStream<'static, Result<types::ContactSummary>> {
         let client = self.clone();
         let first = Box::pin(async move {
-            let this = &client;
-            let shop = this
-                .get_shop(shop_id)
+            let values = BTreeMap::new();
+            client
+                .shop_listing(LIST_CONTACTS, shop_id, "btc:contacts", &values, |links| {
+                    links.btc_contacts.as_ref()
+                })
                 .await
-                .map_err(|e| e.with_operation(LIST_CONTACTS))?;
-            let link = shop
-                .links
-                .as_ref()
-                .and_then(|links| links.btc_contacts.as_ref())
-                .ok_or_else(|| {
-                    refused(
-                        LIST_CONTACTS,
-                        format!("shop {shop_id} has no btc:contacts link"),
-                    )
-                })?;
-            let url = expand_link(
-                LIST_CONTACTS,
-                "btc:contacts",
-                &this.base,
-                link,
-                &BTreeMap::new(),
-            )?;
-            this.own_origin(
-                LIST_CONTACTS,
-                &format!("btc:contacts of shop {shop_id}"),
-                url,
-            )
         });
-        self.follow_pages::<types::ContactList>(LIST_CONTACTS, first)
-            .map_ok(|page| {
-                let items = page.embedded.map(|e| e.items).unwrap_or_default();
-                stream::iter(items.into_iter().map(Ok))
-            })
-            .try_flatten()
-            .boxed()
-    }
-
-    /// The first page's URL: the shop's `btc:products` link, expanded with the query.
-    async fn products_url(&self, shop_id: i64, query: &ProductQuery) -> Result<Url> {
-        let shop = self
-            .get_shop(shop_id)
-            .await
-            .map_err(|e| e.with_operation(LIST_PRODUCTS))?;
-        let link = shop
-            .links
-            .as_ref()
-            .and_then(|links| links.btc_products.as_ref())
-            .ok_or_else(|| {
-                refused(
-                    LIST_PRODUCTS,
-                    format!("shop {shop_id} has no btc:products link"),
-                )
-            })?;
-        let url = expand_link(
-            LIST_PRODUCTS,
-            "btc:products",
-            &self.base,
-            link,
-            &query.variables(),
-        )?;
-        self.own_origin(
-            LIST_PRODUCTS,
-            &format!("btc:products of shop {shop_id}"),
-            url,
-        )
+        self.follow_items::<types::ContactList>(LIST_CONTACTS, first)
     }
 }

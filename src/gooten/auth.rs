@@ -7,7 +7,7 @@ use serde_json::value::RawValue;
 use crate::{
     Secret,
     error::{Error, Result},
-    runtime::{Auth, BoxFuture, OperationMeta},
+    runtime::{Auth, OperationMeta},
 };
 
 /// The spec's security scheme names (`components/securitySchemes` of `spec/gooten.yaml`).
@@ -29,37 +29,31 @@ pub(super) struct GootenAuth {
 }
 
 impl Auth for GootenAuth {
-    fn apply<'a>(
-        &'a self,
-        request: &'a mut reqwest::Request,
-        op: &'a OperationMeta,
-    ) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move {
-            let needs_key = op.security.contains(&BILLING_KEY_SCHEME);
-            if needs_key && self.billing_key.is_none() {
-                return Err(Error::configuration(format!(
-                    "{} needs the partner billing key: set it with ClientBuilder::with_billing_key",
-                    op.id
-                )));
+    fn add(&self, request: &mut reqwest::Request, op: &OperationMeta) -> Result<()> {
+        let needs_key = op.security.contains(&BILLING_KEY_SCHEME);
+        if needs_key && self.billing_key.is_none() {
+            return Err(Error::configuration(format!(
+                "{} needs the partner billing key: set it with ClientBuilder::with_billing_key",
+                op.id
+            )));
+        }
+        {
+            // query_pairs_mut URL-encodes, as the documents ask for the billing key.
+            let mut query = request.url_mut().query_pairs_mut();
+            if op.security.contains(&RECIPE_ID_SCHEME) {
+                query.append_pair(RECIPE_ID_SCHEME, self.recipe_id.expose());
             }
-            {
-                // query_pairs_mut URL-encodes, as the documents ask for the billing key.
-                let mut query = request.url_mut().query_pairs_mut();
-                if op.security.contains(&RECIPE_ID_SCHEME) {
-                    query.append_pair(RECIPE_ID_SCHEME, self.recipe_id.expose());
-                }
-                let wants_key = needs_key || PARTNER_PRICING.contains(&op.id);
-                if let (true, Some(key)) = (wants_key, &self.billing_key) {
-                    query.append_pair(BILLING_KEY_SCHEME, key.expose());
-                }
+            let wants_key = needs_key || PARTNER_PRICING.contains(&op.id);
+            if let (true, Some(key)) = (wants_key, &self.billing_key) {
+                query.append_pair(BILLING_KEY_SCHEME, key.expose());
             }
-            if BODY_KEY_OPERATIONS.contains(&op.id)
-                && let Some(key) = &self.billing_key
-            {
-                fill_body_billing_key(request, key)?;
-            }
-            Ok(())
-        })
+        }
+        if BODY_KEY_OPERATIONS.contains(&op.id)
+            && let Some(key) = &self.billing_key
+        {
+            fill_body_billing_key(request, key)?;
+        }
+        Ok(())
     }
 }
 

@@ -3,12 +3,12 @@
 use std::fmt;
 
 use crate::{
-    Provider, RetryPolicy, Secret, base_url,
+    RetryPolicy, Secret, base_url,
     error::Result,
     runtime::{Options, Runtime},
 };
 
-use super::{auth::GootenAuth, dialect::GootenDialect, generated, operations::OPERATIONS};
+use super::{auth::GootenAuth, dialect::GootenDialect, generated};
 
 /// Where the client sends requests.
 #[derive(Clone, PartialEq, Eq)]
@@ -22,22 +22,9 @@ pub enum Environment {
     Custom(String),
 }
 
-impl Environment {
-    /// The base URL (the `servers` entry of the spec, or the custom one).
-    pub fn base_url(&self) -> &str {
-        match self {
-            Environment::Production => "https://api.print.io/api",
-            Environment::Staging => "https://staging-api.print.io/api",
-            Environment::Custom(url) => url,
-        }
-    }
-}
-
-impl fmt::Debug for Environment {
-    /// The base URL, with any user info redacted.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        base_url::fmt_environment(f, self.base_url())
-    }
+base_url::environment_urls! {
+    Production => "https://api.print.io/api",
+    Staging => "https://staging-api.print.io/api",
 }
 
 /// Builds a [`Client`]; see [`Client::builder`].
@@ -51,19 +38,13 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::runtime::client_options!();
+    crate::runtime::client_options!("Production (the default), staging, or a custom base URL.");
 
     /// The partner billing key: needed to submit orders on credit, search orders and set order status.
     pub fn with_billing_key(mut self, key: impl Into<Secret>) -> Self {
         self.billing_key = Some(key.into());
         self
     }
-    /// Production (the default), staging, or a custom base URL.
-    pub fn with_environment(mut self, environment: Environment) -> Self {
-        self.environment = environment;
-        self
-    }
-
     /// Checks the configuration and builds the client.
     ///
     /// Fails with [`ErrorKind::Configuration`](crate::ErrorKind::Configuration) for an empty recipe id, an
@@ -86,20 +67,7 @@ impl ClientBuilder {
             recipe_id: self.recipe_id.clone(),
             billing_key: self.billing_key.clone(),
         };
-        let runtime = Runtime::new(
-            Provider::Gooten,
-            &base,
-            OPERATIONS,
-            self.options.clone(),
-            auth,
-            GootenDialect,
-            secrets,
-        )?;
-        let api = generated::Client::new_with_client(
-            &base_url::as_base(&base),
-            runtime.http().clone(),
-            runtime,
-        );
+        let api = generated::connect(&base, self.options.clone(), auth, GootenDialect, secrets)?;
         Ok(Client {
             api,
             environment: self.environment,

@@ -5,7 +5,7 @@ use http::{HeaderValue, header::AUTHORIZATION};
 use crate::{
     Secret,
     error::{Error, Result},
-    runtime::{Auth, BoxFuture, OperationMeta},
+    runtime::{Auth, OperationMeta},
 };
 
 /// The spec's security scheme name (`components/securitySchemes` of `spec/rewix.yaml`).
@@ -37,19 +37,13 @@ impl RewixAuth {
 }
 
 impl Auth for RewixAuth {
-    fn apply<'a>(
-        &'a self,
-        request: &'a mut reqwest::Request,
-        op: &'a OperationMeta,
-    ) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move {
-            if op.security.contains(&BASIC_SCHEME) {
-                request
-                    .headers_mut()
-                    .insert(AUTHORIZATION, self.header.clone());
-            }
-            Ok(())
-        })
+    fn add(&self, request: &mut reqwest::Request, op: &OperationMeta) -> Result<()> {
+        if op.security.contains(&BASIC_SCHEME) {
+            request
+                .headers_mut()
+                .insert(AUTHORIZATION, self.header.clone());
+        }
+        Ok(())
     }
 }
 

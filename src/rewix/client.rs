@@ -3,14 +3,12 @@
 use std::fmt;
 
 use crate::{
-    Provider, RetryPolicy, Secret, base_url,
+    RetryPolicy, Secret, base_url,
     error::{Error, Result},
     runtime::{Options, Runtime},
 };
 
-use super::{
-    WireFormat, auth::RewixAuth, dialect::RewixDialect, generated, operations::OPERATIONS,
-};
+use super::{WireFormat, auth::RewixAuth, dialect::RewixDialect, generated};
 
 /// Where the client sends requests. Every Rewix supplier runs its own host with the same paths; the named
 /// variants are Brandsdistribution's (the `servers` of `spec/rewix.yaml`).
@@ -29,23 +27,10 @@ pub enum Environment {
     Custom(String),
 }
 
-impl Environment {
-    /// The base URL (the `servers` entry of the spec, or the custom one).
-    pub fn base_url(&self) -> &str {
-        match self {
-            Environment::Production => "https://www.brandsdistribution.com",
-            Environment::ProductionUs => "https://us.brandsdistribution.com",
-            Environment::Sandbox => "https://idt2015.rewix.zero11.net",
-            Environment::Custom(url) => url,
-        }
-    }
-}
-
-impl fmt::Debug for Environment {
-    /// The base URL, with any user info redacted.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        base_url::fmt_environment(f, self.base_url())
-    }
+base_url::environment_urls! {
+    Production => "https://www.brandsdistribution.com",
+    ProductionUs => "https://us.brandsdistribution.com",
+    Sandbox => "https://idt2015.rewix.zero11.net",
 }
 
 /// Builds a [`Client`]; see [`Client::builder`].
@@ -60,13 +45,9 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::runtime::client_options!();
-
-    /// Brandsdistribution production (the default), US, the sandbox, or another supplier's host.
-    pub fn with_environment(mut self, environment: Environment) -> Self {
-        self.environment = environment;
-        self
-    }
+    crate::runtime::client_options!(
+        "Brandsdistribution production (the default), US, the sandbox, or another supplier's host."
+    );
 
     /// The format of the ghost calls' bodies: JSON (the default) or XML, the format every public integration
     /// uses. Orders, reservations, order lookups and returns are then sent and read in that format, with the
@@ -102,20 +83,7 @@ impl ClientBuilder {
             self.password.clone(),
             auth.encoded_credentials(),
         ];
-        let runtime = Runtime::new(
-            Provider::Rewix,
-            &base,
-            OPERATIONS,
-            self.options.clone(),
-            auth,
-            RewixDialect,
-            secrets,
-        )?;
-        let api = generated::Client::new_with_client(
-            &base_url::as_base(&base),
-            runtime.http().clone(),
-            runtime,
-        );
+        let api = generated::connect(&base, self.options.clone(), auth, RewixDialect, secrets)?;
         Ok(Client {
             api,
             environment: self.environment,

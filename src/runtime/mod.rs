@@ -13,6 +13,7 @@ mod call;
 mod case_insensitive;
 mod decode;
 mod error_map;
+mod generated;
 mod hooks;
 mod options;
 mod path_guard;
@@ -27,6 +28,9 @@ use http::{HeaderMap, StatusCode};
 #[allow(unused_imports)]
 pub(crate) use call::execute;
 pub(crate) use call::execute_decoded;
+#[cfg(feature = "sandbox")]
+pub(crate) use case_insensitive::CaseInsensitive;
+pub(crate) use generated::generated_modules;
 pub(crate) use hooks::forward_client_hooks;
 pub(crate) use options::{Options, client_options};
 pub use retry::{RetryPolicy, Timeouts};
@@ -61,12 +65,22 @@ pub(crate) struct OperationMeta {
 
 /// Adds credentials to a request (query parameters, Basic auth, a bearer token).
 pub(crate) trait Auth: Send + Sync + 'static {
-    /// Adds the credentials `operation` needs to `request`.
+    /// Adds the credentials `operation` needs to `request` when they are at hand (a key, Basic credentials).
+    fn add(&self, request: &mut reqwest::Request, operation: &OperationMeta) -> Result<()> {
+        let _ = (request, operation);
+        Ok(())
+    }
+
+    /// Adds the credentials `operation` needs to `request`: [`Auth::add`], unless the provider must fetch them
+    /// first (an OAuth2 token) and overrides this.
     fn apply<'a>(
         &'a self,
         request: &'a mut reqwest::Request,
         operation: &'a OperationMeta,
-    ) -> BoxFuture<'a, Result<()>>;
+    ) -> BoxFuture<'a, Result<()>> {
+        let added = self.add(request, operation);
+        Box::pin(async move { added })
+    }
 
     /// Whether [`Auth::renew`] can ever say yes (credentials that expire and are fetched again), so a copy of
     /// each request is kept for the repeat.

@@ -44,9 +44,15 @@ impl Options {
 }
 
 /// The setters of [`Options`] for a client builder with an `options: Options` field, so a new option is added
-/// to every provider at once.
+/// to every provider at once, and the builder's `with_environment` (its `environment` field), documented with
+/// `$environments`.
 macro_rules! client_options {
-    () => {
+    ($environments:literal) => {
+        #[doc = $environments]
+        pub fn with_environment(mut self, environment: Environment) -> Self {
+            self.environment = environment;
+            self
+        }
         /// How failed idempotent requests (and Bootic token requests) are retried (default:
         /// [`RetryPolicy::default`](crate::RetryPolicy::default)). Order submissions are never resent by a
         /// retry; see the provider's `submit`/`send` documentation.

@@ -16,6 +16,8 @@ use serde::{
 };
 use serde_json::Value;
 
+use crate::runtime::CaseInsensitive;
+
 /// An error answer on its way out of a handler: boxed so that the `Result`s carrying it stay small, and
 /// convertible from any response so that helpers can refuse a request with `?`.
 #[derive(Debug)]
@@ -132,17 +134,18 @@ pub(crate) fn from_value_strict<T: DeserializeOwned>(
 }
 
 /// [`from_value_strict`] as an ASP.NET Web API service with Json.NET binds a body (Gooten): property names match
-/// the type's fields ignoring ASCII case (`firstName` fills `FirstName`), enum values match ignoring case
-/// (`Standard` for `standard`), and a string holding a number or a boolean fills a number or boolean field
-/// (`"Quantity": "1"`, `"IsPreSubmit": "true"`), as the official iOS client sends them. `null` is still refused.
+/// the type's fields ignoring ASCII case (`firstName` fills `FirstName`; the client's own
+/// [`CaseInsensitive`] decoding), enum values match ignoring case (`Standard` for `standard`), and a string
+/// holding a number or a boolean fills a number or boolean field (`"Quantity": "1"`, `"IsPreSubmit": "true"`),
+/// as the official iOS client sends them. `null` is still refused.
 pub(crate) fn from_value_aspnet<T: DeserializeOwned>(
     value: &Value,
 ) -> Result<T, serde_json::Error> {
-    T::deserialize(NoNull {
+    T::deserialize(CaseInsensitive(NoNull {
         value,
         path: String::new(),
         lenient: true,
-    })
+    }))
 }
 
 /// A [`Value`] deserializer that fails on `null` for `Option` fields and passes that rule on to nested values.
@@ -150,7 +153,7 @@ pub(crate) fn from_value_aspnet<T: DeserializeOwned>(
 struct NoNull<'de> {
     value: &'de Value,
     path: String,
-    /// ASP.NET binding rules (see [`from_value_aspnet`]).
+    /// Json.NET's conversions of scalars and enum values (see [`from_value_aspnet`]).
     lenient: bool,
 }
 
@@ -187,20 +190,10 @@ impl<'de> NoNull<'de> {
         object: &'de serde_json::Map<String, Value>,
         visitor: V,
     ) -> Result<V::Value, serde_json::Error> {
-        self.map_with_fields(object, None, visitor)
-    }
-
-    fn map_with_fields<V: Visitor<'de>>(
-        self,
-        object: &'de serde_json::Map<String, Value>,
-        fields: Option<&'static [&'static str]>,
-        visitor: V,
-    ) -> Result<V::Value, serde_json::Error> {
         visitor.visit_map(NoNullMap {
             entries: object.iter(),
             pending: None,
             parent: &self,
-            fields: fields.filter(|_| self.lenient),
         })
     }
 }
@@ -322,7 +315,7 @@ impl<'de> de::Deserializer<'de> for NoNull<'de> {
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
         match self.value {
-            Value::Object(object) => self.map_with_fields(object, Some(fields), visitor),
+            Value::Object(object) => self.map(object, visitor),
             // serde would read a struct from an array of its fields in order; a JSON body never means that.
             Value::Array(_) => Err(de::Error::invalid_type(de::Unexpected::Seq, &"an object")),
             other => other.deserialize_struct(name, fields, visitor),
@@ -396,8 +389,6 @@ struct NoNullMap<'a, 'de> {
     entries: serde_json::map::Iter<'de>,
     pending: Option<(&'de String, &'de Value)>,
     parent: &'a NoNull<'de>,
-    /// The struct's field names, when keys are matched ignoring case.
-    fields: Option<&'static [&'static str]>,
 }
 
 impl<'de> MapAccess<'de> for NoNullMap<'_, 'de> {
@@ -411,14 +402,7 @@ impl<'de> MapAccess<'de> for NoNullMap<'_, 'de> {
             return Ok(None);
         };
         self.pending = Some((key, value));
-        let canonical = self
-            .fields
-            .and_then(|fields| fields.iter().find(|f| f.eq_ignore_ascii_case(key)))
-            .copied();
-        match canonical {
-            Some(field) => seed.deserialize(field.into_deserializer()).map(Some),
-            None => seed.deserialize(key.as_str().into_deserializer()).map(Some),
-        }
+        seed.deserialize(key.as_str().into_deserializer()).map(Some)
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(
@@ -469,6 +453,13 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// FNV-1a: stable ids without a hashing dependency (std's hasher is not guaranteed stable across releases).
+pub(crate) fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// A random version-4-shaped UUID string from `rng` (Gooten's ids and reference codes look like this).

@@ -27,14 +27,8 @@
 mod bootic;
 mod faults;
 mod gooten;
-mod gooten_catalog;
-mod gooten_changes;
-mod gooten_estimates;
 mod http;
 mod rewix;
-mod rewix_catalog;
-mod rewix_returns;
-mod rewix_xml;
 mod server;
 
 use std::{io, net::SocketAddr, sync::Arc};

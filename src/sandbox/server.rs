@@ -248,6 +248,40 @@ fn lowercase_gooten_path<B>(request: &mut Request<B>) {
     }
 }
 
+/// What every fake's handle shares: `Debug` (its base URL), `attach`, `addr` and `faults`. The handle has the
+/// fields `server: Arc<Server>` and `state: Arc<$state>`, and a `base_url()`.
+macro_rules! sandbox_handle {
+    ($handle:ident, $state:ty) => {
+        impl std::fmt::Debug for $handle {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($handle))
+                    .field("base_url", &self.base_url())
+                    .finish_non_exhaustive()
+            }
+        }
+
+        impl $handle {
+            pub(crate) fn attach(
+                server: std::sync::Arc<$crate::sandbox::server::Server>,
+                state: std::sync::Arc<$state>,
+            ) -> Self {
+                $handle { server, state }
+            }
+
+            /// The address the fake listens on.
+            pub fn addr(&self) -> std::net::SocketAddr {
+                self.server.addr()
+            }
+
+            /// This server's fault injection.
+            pub fn faults(&self) -> &$crate::sandbox::Faults {
+                self.server.faults()
+            }
+        }
+    };
+}
+pub(crate) use sandbox_handle;
+
 #[cfg(test)]
 mod tests {
     use super::*;

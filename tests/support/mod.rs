@@ -2,6 +2,18 @@
 //! connection after the request was read (the answer lost).
 #![allow(dead_code)]
 
+#[cfg(feature = "bootic")]
+pub mod bootic_client;
+pub mod fixtures;
+#[cfg(feature = "gooten")]
+pub mod gooten_client;
+#[cfg(feature = "sandbox")]
+pub mod gooten_sandbox;
+#[cfg(feature = "rewix")]
+pub mod rewix_client;
+#[cfg(feature = "sandbox")]
+pub mod sandbox_bootic;
+
 use std::{
     collections::HashMap,
     net::SocketAddr,
@@ -210,4 +222,20 @@ impl std::io::Write for CapturedLogs {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// Everything every test of this binary traces, from the first call on.
+///
+/// A global subscriber rather than `set_default`: with a single scoped subscriber, tracing-core caches a
+/// callsite's interest from whichever thread reaches it first, so a span first reached by a parallel test
+/// (no subscriber) would stay disabled for this one too, and the test could not see it.
+pub fn all_traces() -> &'static CapturedLogs {
+    static LOGS: std::sync::OnceLock<CapturedLogs> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = CapturedLogs::default();
+        tracing::subscriber::set_global_default(logs.subscriber())
+            .expect("no other test sets a global subscriber");
+        tracing::callsite::rebuild_interest_cache();
+        logs
+    })
 }

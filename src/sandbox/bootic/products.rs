@@ -21,8 +21,9 @@ use chrono::Utc;
 
 use super::{
     Answer, BState, BooticState, Query, SHOP_ID, VARIANTS, Variant, authorize, authorize_shop,
-    class, entity, error, from_value_strict, link, list, lock, parse, status_name, t, transitions,
-    unprocessable_one,
+    class, entity, error, from_value_strict, link, list, lock,
+    paging::{Page, page_link},
+    parse, status_name, t, transitions, unprocessable_one,
 };
 
 /// Products per page when `per_page` is not given (the products relation page shows 50).
@@ -251,33 +252,23 @@ async fn list_products(
         }
     }
     let root = state.api_root(&headers);
-    let total = matching.len();
-    let last = total.div_ceil(per_page).max(1);
-    let page_url = |n: usize| {
-        let mut url = url::form_urlencoded::Serializer::new(String::new());
-        for (name, value) in query.pairs().filter(|(name, _)| *name != "page") {
-            url.append_pair(name, value);
-        }
-        url.append_pair("page", &n.to_string());
-        link(format!("{root}/products?{}", url.finish()))
-    };
-    let items = matching
-        .iter()
-        .skip((page - 1).saturating_mul(per_page))
-        .take(per_page)
+    let page = Page::new(page, per_page, matching.len());
+    let page_url = |n: usize| page_link(&root, "products", &query, n);
+    let items = page
+        .of(&matching)
         .map(|p| render_product(p, &root, false))
         .collect();
     let body = t::ProductList {
         class: class(&["results", "products"]),
         links: Some(t::ProductListLinks {
-            self_: Some(page_url(page)),
-            next: (page < last).then(|| page_url(page + 1)),
-            last: Some(page_url(last)),
+            self_: Some(page_url(page.number)),
+            next: (page.number < page.last).then(|| page_url(page.number + 1)),
+            last: Some(page_url(page.last)),
             ..Default::default()
         }),
-        total_items: total as i64,
-        per_page: i32::try_from(per_page).unwrap_or(i32::MAX),
-        page: i32::try_from(page).unwrap_or(i32::MAX),
+        total_items: matching.len() as i64,
+        per_page: page.size_i32(),
+        page: page.number_i32(),
         embedded: Some(t::ProductListEmbedded {
             items,
             facets: None,
@@ -413,20 +404,11 @@ async fn list_contacts(
             })
         })
         .collect();
-    let total = matching.len();
-    let last = total.div_ceil(per_page).max(1);
-    let page_url = |n: usize| {
-        let mut url = url::form_urlencoded::Serializer::new(String::new());
-        for (name, value) in query.pairs().filter(|(name, _)| *name != "page") {
-            url.append_pair(name, value);
-        }
-        url.append_pair("page", &n.to_string());
-        link(format!("{root}/shops/{SHOP_ID}/contacts?{}", url.finish()))
-    };
-    let items = matching
-        .iter()
-        .skip((page - 1).saturating_mul(per_page))
-        .take(per_page)
+    let page = Page::new(page, per_page, matching.len());
+    let contacts_path = format!("shops/{SHOP_ID}/contacts");
+    let page_url = |n: usize| page_link(&root, &contacts_path, &query, n);
+    let items = page
+        .of(&matching)
         .map(|c| t::ContactSummary {
             class: class(&["contact"]),
             id: Some(c.id),
@@ -448,14 +430,14 @@ async fn list_contacts(
         class: class(&["results", "contacts"]),
         links: Some(t::ContactListLinks {
             btc_shop: Some(link(format!("{root}/shops/{SHOP_ID}"))),
-            self_: Some(page_url(page)),
-            next: (page < last).then(|| page_url(page + 1)),
-            last: Some(page_url(last)),
+            self_: Some(page_url(page.number)),
+            next: (page.number < page.last).then(|| page_url(page.number + 1)),
+            last: Some(page_url(page.last)),
             curies: None,
         }),
-        total_items: total as i64,
-        per_page: i32::try_from(per_page).unwrap_or(i32::MAX),
-        page: i32::try_from(page).unwrap_or(i32::MAX),
+        total_items: matching.len() as i64,
+        per_page: page.size_i32(),
+        page: page.number_i32(),
         embedded: Some(t::ContactListEmbedded { items }),
     };
     Ok(entity(StatusCode::OK, &body, Utc::now(), &scopes, None))

@@ -10,11 +10,11 @@ use axum::{
 };
 
 use super::{
-    http::{Answer, lock, text},
-    rewix::{Inner, RState, RewixSandbox, authorize, malformed},
-    rewix_xml::{parse_body, respond},
+    Inner, RState, RewixSandbox, authorize, malformed,
+    xml::{parse_body, respond},
 };
-use crate::rewix::generated::types as t;
+use crate::rewix::types as t;
+use crate::sandbox::http::{Answer, lock, text};
 
 /// One returned unit.
 pub(crate) struct ReturnRow {

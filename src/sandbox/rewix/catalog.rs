@@ -14,12 +14,9 @@ use axum::{
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use rust_decimal::Decimal;
 
-use super::{
-    http::{Answer, Query, json, lock, text},
-    rewix::{Inner, RState, RewixSandbox, StockLevel, authorize},
-    rewix_xml::respond,
-};
-use crate::rewix::generated::types as t;
+use super::{Inner, RState, RewixSandbox, StockLevel, authorize, xml::respond};
+use crate::rewix::types as t;
+use crate::sandbox::http::{Answer, Query, json, lock, text};
 
 /// How old a `since` may be (4 hours, as rewix-shopify-sync cites; Uncertain for real suppliers).
 pub(crate) const INCREMENTAL_WINDOW: Duration = Duration::hours(4);

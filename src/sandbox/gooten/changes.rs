@@ -19,16 +19,13 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::{
-    gooten::{
-        GState, GootenState, PARTNER_BILLING_KEY, SHIP_TO_REQUIRED, StoredOrder, authorize, body,
-        catalog_item, country_failure, currency_code, empty_message, envelope, failure, get_ci,
-        invalid, invalid_one, is_blank, not_found, not_valid, resolve_offer, ship_to_address,
-        typed,
-    },
-    gooten_catalog::{Catalog, CurrencyInfo},
-    http::{Answer, Query, Refusal, json, lock},
+    GState, GootenState, PARTNER_BILLING_KEY, SHIP_TO_REQUIRED, StoredOrder, authorize, body,
+    catalog::{Catalog, CurrencyInfo},
+    catalog_item, country_failure, currency_code, empty_message, envelope, failure, get_ci,
+    invalid, invalid_one, is_blank, not_found, not_valid, resolve_offer, ship_to_address, typed,
 };
-use crate::gooten::generated::types as t;
+use crate::gooten::types as t;
+use crate::sandbox::http::{Answer, Query, Refusal, json, lock};
 
 /// Statuses in which the shipping address or method may change (Gooten's page "Orders: update shipping address
 /// and method for orders"; both spellings of ReadyForImageDI/Dl, since the spec's enum has both).

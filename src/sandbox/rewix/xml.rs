@@ -8,8 +8,8 @@ use axum::{
 };
 use serde::Serialize;
 
-use super::http::{json, text, with_content_type};
 use crate::rewix::XmlDocument;
+use crate::sandbox::http::{json, text, with_content_type};
 
 fn mentions_xml(headers: &HeaderMap, name: header::HeaderName) -> bool {
     headers
@@ -54,5 +54,5 @@ pub(crate) fn parse_body<T: serde::de::DeserializeOwned + XmlDocument>(
         let text = std::str::from_utf8(bytes).map_err(|e| format!("Invalid request body: {e}"))?;
         return T::from_xml(text).map_err(|e| format!("Invalid request body: {e}"));
     }
-    super::http::from_json_strict(bytes).map_err(|e| format!("Invalid request body: {e}"))
+    crate::sandbox::http::from_json_strict(bytes).map_err(|e| format!("Invalid request body: {e}"))
 }

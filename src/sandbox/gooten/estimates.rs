@@ -7,14 +7,13 @@ use axum::{Router, extract::RawQuery, http::StatusCode, routing::get};
 use rust_decimal::Decimal;
 
 use super::{
-    gooten::{
-        GootenState, authorize, currency_code, currency_param, int32_param, invalid_one, not_found,
-        not_valid, required, ship_to_country,
-    },
-    gooten_catalog::{Catalog, Method},
-    http::{Answer, json},
+    GootenState, authorize,
+    catalog::{Catalog, Method},
+    currency_code, currency_param, int32_param, invalid_one, not_found, not_valid, required,
+    ship_to_country,
 };
-use crate::gooten::generated::types as t;
+use crate::gooten::types as t;
+use crate::sandbox::http::{Answer, json};
 
 /// The country every sandbox product ships from. Uncertain: Gooten routes to many vendors.
 const VENDOR_COUNTRY: &str = "US";
