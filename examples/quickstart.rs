@@ -17,9 +17,15 @@ use std::{env, time::SystemTime};
 
 use fulfillment_apis::{
     Secret,
-    bootic::{self, types::OrderCreate},
-    gooten::{self, OrderQuery, types::SkuQuantity},
-    rewix::{self, Address, DropshippingOrder, OrderDate, Phone, Recipient},
+    bootic::{
+        self,
+        types::{ContactInput, LineItemInput, OrderCreate},
+    },
+    gooten::{
+        self, OrderQuery,
+        types::{ShipType, SkuQuantity},
+    },
+    rewix::{self, Address, AddressFields, DropshippingOrder, OrderDate, Phone, Recipient},
     sandbox::{BooticSandbox, GootenSandbox, RewixSandbox, Sandbox},
 };
 use futures::TryStreamExt;
@@ -116,16 +122,22 @@ async fn gooten_flow(sandbox: &GootenSandbox, run: u64) -> Result<()> {
     }
 
     let source_id = format!("quickstart-{run}");
-    let order: gooten::types::Order = serde_json::from_value(serde_json::json!({
-        "SourceId": source_id,
-        "ShipToAddress": {"FirstName": "John", "LastName": "Doe", "Line1": "350 5th Ave", "City": "New York",
-            "State": "NY", "CountryCode": "US", "PostalCode": "10118", "Phone": "212-555-0142",
-            "Email": "john.doe@example.com"},
-        "BillingAddress": {"FirstName": "John", "LastName": "Doe", "PostalCode": "10118", "CountryCode": "US"},
-        "Items": [{"SKU": sku, "Quantity": 1, "ShipType": "standard",
-            "Images": [{"Url": "https://images.example.com/art.jpg", "Index": 0}]}],
-        "IsInTestMode": true
-    }))?;
+    let ship_to = gooten::Address::from(gooten::AddressFields {
+        first_name: "John",
+        last_name: "Doe",
+        line1: "350 5th Ave",
+        city: "New York",
+        postal_code: "10118",
+        country_code: "US",
+        phone: "212-555-0142",
+        email: "john.doe@example.com",
+    })
+    .set_state("NY");
+    let item = gooten::Item::new(sku, 1, gooten::Shipping::Type(ShipType::Standard))
+        .add_image("https://images.example.com/art.jpg");
+    let order = gooten::OrderBuilder::new(ship_to, item)
+        .set_source_id(&source_id)
+        .set_test_mode(true);
     let submitted = client.submit_order(order).await?;
     println!(
         "order submitted: Safe Id {} ({:?}, {} attempt(s))",
@@ -181,10 +193,18 @@ async fn bootic_flow(sandbox: &BooticSandbox) -> Result<()> {
         ),
     };
     println!("\n== Bootic ({target})");
-    let order: OrderCreate = serde_json::from_value(serde_json::json!({
-        "line_items": [{"variant_id": variant_id, "units": 2}],
-        "contact": {"email": "joe@bloggs.com", "name": "Joe Bloggs"}
-    }))?;
+    let order = OrderCreate {
+        line_items: vec![LineItemInput {
+            variant_id,
+            units: 2,
+        }],
+        contact: Some(ContactInput {
+            email: "joe@bloggs.com".into(),
+            name: Some("Joe Bloggs".into()),
+            phone_number: None,
+        }),
+        address: None,
+    };
     let created = client.create_order(shop_id, order).await?;
     println!(
         "order created: {} status {:?}, total {} {} (minor units)",
@@ -229,7 +249,15 @@ async fn rewix_flow(sandbox: &RewixSandbox, run: u64) -> Result<()> {
     println!("carriers: {}", names.join(", "));
     let recipient = Recipient::new(
         "ACME srl",
-        Address::new("Roma", "1", "10100", "TORINO", "TO", "IT").set_street_type("Via"),
+        Address::from(AddressFields {
+            street_name: "Roma",
+            address_number: "1",
+            zip: "10100",
+            city: "TORINO",
+            province: "TO",
+            country_code: "IT",
+        })
+        .set_street_type("Via"),
         Phone::new("+39", "0112838474"),
     );
     let key = format!("quickstart-{run}");

@@ -67,14 +67,15 @@ pub struct AddressFields<'a> {
 
 impl From<AddressFields<'_>> for Address {
     fn from(f: AddressFields<'_>) -> Self {
-        Address::new(
-            f.street_name,
-            f.address_number,
-            f.zip,
-            f.city,
-            f.province,
-            f.country_code,
-        )
+        Address {
+            street_type: None,
+            street_name: f.street_name.into(),
+            address_number: f.address_number.into(),
+            zip: f.zip.into(),
+            city: f.city.into(),
+            province: f.province.into(),
+            country_code: f.country_code.into(),
+        }
     }
 }
 
@@ -99,25 +100,6 @@ pub struct Address {
 }
 
 impl Address {
-    /// An address from its required fields, in this order. Prefer [`AddressFields`], which names them.
-    pub fn new(
-        street_name: impl Into<String>,
-        address_number: impl Into<String>,
-        zip: impl Into<String>,
-        city: impl Into<String>,
-        province: impl Into<String>,
-        country_code: impl Into<String>,
-    ) -> Self {
-        Address {
-            street_type: None,
-            street_name: street_name.into(),
-            address_number: address_number.into(),
-            zip: zip.into(),
-            city: city.into(),
-            province: province.into(),
-            country_code: country_code.into(),
-        }
-    }
     /// The street type (`Via`, `Street`, `Avenue`).
     pub fn set_street_type(mut self, value: impl Into<String>) -> Self {
         self.street_type = Some(value.into());

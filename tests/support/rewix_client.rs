@@ -9,7 +9,7 @@ use std::{
 use chrono::{FixedOffset, TimeZone};
 use fulfillment_apis::{
     RetryPolicy, Secret,
-    rewix::{self, Address, DropshippingOrder, Phone, Recipient, ShortItem},
+    rewix::{self, Address, AddressFields, DropshippingOrder, Phone, Recipient, ShortItem},
 };
 use serde_json::json;
 
@@ -42,7 +42,15 @@ pub fn client(base: String) -> rewix::Client {
 pub fn recipient() -> Recipient {
     Recipient::new(
         "Mario Bianchi",
-        Address::new("Garibaldi", "42", "10122", "TORINO", "TO", "IT").set_street_type("Via"),
+        Address::from(AddressFields {
+            street_name: "Garibaldi",
+            address_number: "42",
+            zip: "10122",
+            city: "TORINO",
+            province: "TO",
+            country_code: "IT",
+        })
+        .set_street_type("Via"),
         Phone::new("+39", "0115550199"),
     )
     .set_notes("Citofono Bianchi")
