@@ -8,7 +8,7 @@ use futures::{
 
 use crate::{Execute, error::Result};
 
-use super::{Client, types};
+use super::{Client, paging, types};
 
 /// Filters for [`Client::search_orders`]. All are optional; `set_x` sets an API field, `with_page_size` a
 /// request option.
@@ -111,24 +111,18 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn search_order_pages(&self, query: OrderQuery) -> BoxStream<'_, Result<OrderPage>> {
-        stream::try_unfold(Some(query.first_page), move |next| {
+        let first = query.first_page;
+        paging::pages(first, move |page| {
             let query = query.clone();
             async move {
-                let Some(page) = next else { return Ok(None) };
-                let response = self.fetch_page(&query, page).await?;
-                let total_pages = response.total_pages.unwrap_or(page);
-                let orders = response.orders;
-                // Stop at TotalPages, and on an empty page even if TotalPages says otherwise (no endless loop).
-                let more = page < total_pages && !orders.is_empty();
-                Ok(Some((
-                    OrderPage {
-                        page,
-                        total_pages,
-                        orders,
-                    },
-                    more.then_some(page + 1),
-                )))
+                let answer = self.fetch_page(&query, page).await?;
+                Ok((answer.orders, answer.total_pages))
             }
+        })
+        .map_ok(|page| OrderPage {
+            page: page.page,
+            total_pages: page.page_count,
+            orders: page.items,
         })
         .boxed()
     }

@@ -222,6 +222,7 @@ pub(crate) fn router(state: Arc<GootenState>) -> Router {
             .route(&path("paymentvalidation"), get(validate_payment));
         router = super::gooten_changes::routes(router, &path);
         router = super::gooten_estimates::routes(router, &path);
+        router = super::gooten_prp::routes(router, &path);
     }
     router.with_state(state)
 }

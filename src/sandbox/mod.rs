@@ -30,6 +30,7 @@ mod gooten;
 mod gooten_catalog;
 mod gooten_changes;
 mod gooten_estimates;
+mod gooten_prp;
 mod http;
 mod rewix;
 mod rewix_catalog;
