@@ -87,6 +87,10 @@ impl GootenSandbox {
         GootenSandbox { server, state }
     }
 
+    pub(super) fn state(&self) -> &GootenState {
+        &self.state
+    }
+
     /// The base URL a client uses as the spec's server URL: `http://127.0.0.1:PORT/api`.
     pub fn base_url(&self) -> String {
         format!("http://{}/api", self.server.addr())
@@ -161,6 +165,7 @@ impl Default for GootenState {
             inner: Mutex::new(Inner {
                 orders: Vec::new(),
                 preconfigured: Vec::new(),
+                stored_images: Vec::new(),
                 // Seeded: the same sequence of calls yields the same Safe Ids in every run.
                 rng: fastrand::Rng::with_seed(0x0600_7E11),
             }),
@@ -171,6 +176,8 @@ impl Default for GootenState {
 pub(super) struct Inner {
     pub(super) orders: Vec<StoredOrder>,
     preconfigured: Vec<t::PreconfiguredProduct>,
+    /// The images uploadImages stored, as listImages returns them.
+    pub(super) stored_images: Vec<t::StoredImage>,
     rng: fastrand::Rng,
 }
 
@@ -180,7 +187,7 @@ pub(super) struct StoredOrder {
     created: DateTime<Utc>,
     pre_submit: bool,
     /// Each item's images, which `getOrder` adds to the answer with `withImages=true`.
-    images: Vec<Vec<t::OrderDetailsImage>>,
+    pub(super) images: Vec<Vec<t::OrderDetailsImage>>,
 }
 
 /// The first GootenId (numeric order id) and OrderItemId the sandbox hands out; real ones look alike (529627,
@@ -223,6 +230,7 @@ pub(crate) fn router(state: Arc<GootenState>) -> Router {
         router = super::gooten_changes::routes(router, &path);
         router = super::gooten_estimates::routes(router, &path);
         router = super::gooten_prp::routes(router, &path);
+        router = super::gooten_images::routes(router, &path);
     }
     router.with_state(state)
 }
@@ -335,6 +343,7 @@ fn display_name(property: &str) -> String {
 /// compares this list with `spec/gooten.yaml`. `submitOrder` takes the key in its body instead.
 const BILLING_KEY_OPERATIONS: &[&str] = &[
     "cancelOrderItems",
+    "customizeOrder",
     "getOrderBilling",
     "searchOrders",
     "setOrderStatus",
@@ -1391,30 +1400,7 @@ async fn set_order_status(State(state): GState, RawQuery(q): RawQuery) -> Answer
             id,
         ));
     };
-    let locked = order
-        .details
-        .items
-        .iter()
-        .filter_map(|i| i.status.as_ref().and_then(|s| s.known()).copied())
-        .find(|s| {
-            matches!(
-                s,
-                t::OrderItemStatus::Shipped
-                    | t::OrderItemStatus::Delivered
-                    | t::OrderItemStatus::Cancelled
-            )
-        });
-    if let Some(current) = locked {
-        let current = serde_json::to_value(current)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default();
-        return Err(invalid_one(
-            "orderStatusName",
-            format!("The order is {current} and its status can no longer change."),
-            Some(name.into()),
-        ));
-    }
+    super::gooten_status::check_set_status(&order.details, target, name)?;
     for item in &mut order.details.items {
         item.status = Some(status.into());
     }
@@ -1700,9 +1686,14 @@ async fn validate_address(RawQuery(q): RawQuery) -> Answer {
     Ok(json(StatusCode::OK, &response))
 }
 
-/// Stores nothing: answers one temporary URL per multipart part named `Images` (the body is scanned, not fully
-/// parsed, which is enough to count the files and keep their names).
-async fn upload_images(RawQuery(q): RawQuery, headers: HeaderMap, bytes: Bytes) -> Answer {
+/// Answers one temporary URL and id per multipart part named `Images` (the body is scanned, not fully parsed,
+/// which is enough to count the files and keep their names) and keeps them for listImages.
+async fn upload_images(
+    State(state): GState,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Answer {
     authorize(q, "uploadImages")?;
     let is_multipart = headers
         .get(header::CONTENT_TYPE)
@@ -1716,7 +1707,9 @@ async fn upload_images(RawQuery(q): RawQuery, headers: HeaderMap, bytes: Bytes) 
         ));
     }
     let text = String::from_utf8_lossy(&bytes);
-    let mut rng = fastrand::Rng::with_seed(super::gooten_catalog::fnv(&text));
+    // Seeded by the upload and how many images are stored: the same file uploaded twice gets two ids.
+    let stored = lock(&state.inner).stored_images.len() as u64;
+    let mut rng = fastrand::Rng::with_seed(super::gooten_catalog::fnv(&text) ^ stored);
     let images: Vec<t::StoredImage> = text
         .lines()
         .filter(|line| {
@@ -1730,11 +1723,12 @@ async fn upload_images(RawQuery(q): RawQuery, headers: HeaderMap, bytes: Bytes) 
                 .nth(1)
                 .and_then(|rest| rest.split('"').next())
                 .unwrap_or("image.jpg");
+            let id = uuid_like(&mut rng)[..8].to_string();
             t::StoredImage {
                 url: Some(format!(
-                    "https://printio-temp.sandbox.invalid/uploads/{}-{file}",
-                    &uuid_like(&mut rng)[..8]
+                    "https://printio-temp.sandbox.invalid/uploads/{id}-{file}"
                 )),
+                id: Some(id),
                 ..Default::default()
             }
         })
@@ -1742,6 +1736,9 @@ async fn upload_images(RawQuery(q): RawQuery, headers: HeaderMap, bytes: Bytes) 
     if images.is_empty() {
         return Err(invalid_one("Images", empty_message("Images"), None));
     }
+    lock(&state.inner)
+        .stored_images
+        .extend(images.iter().cloned());
     Ok(json(
         StatusCode::OK,
         &t::ImageUploadResponse {
