@@ -409,8 +409,35 @@ fn clients(base: &str) -> (gooten::Client, bootic::Client, rewix::Client) {
     (gooten, bootic, rewix)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mutated_answers_to_every_operation_end_in_a_typed_result() {
+/// The stack of the threads the dispatcher runs on. In a debug build the generated `dispatch` reserves stack for
+/// the future of every operation at once (more than 1 MiB for Gooten's 30), which with the decoders' own depth
+/// leaves too little of the default 2 MiB; a release build needs a fraction of it.
+const DISPATCH_STACK: usize = 16 << 20;
+
+/// Runs `test` on a two-worker runtime whose threads, and the thread that blocks on it, have [`DISPATCH_STACK`].
+fn on_dispatch_stack<F: std::future::Future<Output = ()> + 'static>(test: fn() -> F) {
+    std::thread::Builder::new()
+        .stack_size(DISPATCH_STACK)
+        .spawn(move || {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_stack_size(DISPATCH_STACK)
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(test())
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+#[test]
+fn mutated_answers_to_every_operation_end_in_a_typed_result() {
+    on_dispatch_stack(mutated_answers);
+}
+
+async fn mutated_answers() {
     let cases_per_operation: usize = std::env::var("FUZZ_CASES")
         .ok()
         .and_then(|v| v.parse().ok())

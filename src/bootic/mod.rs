@@ -67,6 +67,7 @@
 mod auth;
 mod client;
 mod dialect;
+mod links;
 mod list;
 mod orders;
 mod paging;
@@ -78,6 +79,7 @@ pub use client::{
     Client, ClientBuilder, Credentials, DEFAULT_TOKEN_REFRESH_SKEW, DEFAULT_TOKEN_URL, Environment,
 };
 pub use generated::{api, types};
+pub use links::{Rel, rel};
 pub use list::{OrderPage, OrderQuery};
 pub use products::ProductQuery;
 

@@ -107,7 +107,7 @@ impl Client {
                     Cursor::First(first) => first.await?,
                     Cursor::Link(url) => url,
                 };
-                let page: P = this.linked_page(operation, url.clone()).await?;
+                let page: P = this.get_linked(operation, P::SCHEMA, url.clone()).await?;
                 seen.insert(url.clone());
                 if let Some(own) = page.self_link().and_then(|own| resolve(&url, own)) {
                     seen.insert(own);
@@ -192,8 +192,13 @@ impl Client {
         self.first_page(operation, shop_id, rel, (link, ""), values)
     }
 
-    /// A page named by a link (already checked to be on the client's origin).
-    async fn linked_page<P: HalPage>(&self, operation: &'static str, url: Url) -> Result<P> {
+    /// The entity a link names (the link already checked to be on the client's origin), decoded as `schema`.
+    pub(super) async fn get_linked<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        schema: &str,
+        url: Url,
+    ) -> Result<T> {
         let request = self
             .runtime()
             .http()
@@ -201,7 +206,7 @@ impl Client {
             .header(ACCEPT, "application/json")
             .build()
             .map_err(|e| {
-                refused(operation, "cannot build the request for the next page")
+                refused(operation, "cannot build the request for the linked entity")
                     .with_source(e.without_url())
             })?;
         let (status, body) = self.runtime().call_raw(operation, request).await?;
@@ -210,7 +215,7 @@ impl Client {
                 .with_provider(Provider::Bootic)
                 .with_operation(operation)
                 .with_status(status)
-                .with_message(format!("the answer does not match {}: {e}", P::SCHEMA))
+                .with_message(format!("the answer does not match {schema}: {e}"))
                 .with_body(Bytes::clone(&body))
                 .with_source(e)
         })
@@ -311,7 +316,7 @@ pub(super) fn expand_link(
 
 /// A link's target resolved against the URL of the page it came from (RFC 3986). A templated link is expanded
 /// with no variables (RFC 6570: undefined variables expand to nothing).
-fn resolve(page_url: &Url, link: &types::HalLink) -> Option<Url> {
+pub(super) fn resolve(page_url: &Url, link: &types::HalLink) -> Option<Url> {
     let href = if link.templated == Some(true) {
         strip_template(&link.href)
     } else {

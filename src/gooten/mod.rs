@@ -2,7 +2,9 @@
 //!
 //! [`Client`] adds the recipe id to every request and the partner billing key wherever the API needs it,
 //! submits orders exactly once ([`Client::submit_order`]), streams order search results
-//! ([`Client::search_orders`]), uploads images ([`Client::upload_images`]), changes placed orders
+//! ([`Client::search_orders`]) and the print-ready catalog ([`Client::print_ready_products`],
+//! [`Client::print_ready_variants`]), uploads and checks images ([`Client::upload_images`],
+//! [`Client::validate_images`]), gives personalized items their artwork ([`Client::customize_order`]), changes placed orders
 //! ([`Client::update_shipping_address`], [`Client::cancel_items`], [`Client::set_status`]) and reads what Gooten
 //! bills ([`Client::order_billing`], [`Client::partner_prices`]). Every other operation of the
 //! spec is on [`Client::api`], with the same auth, retries and tracing:
@@ -22,6 +24,7 @@
 //! # Ok(()) }
 //! ```
 
+mod artwork;
 mod auth;
 mod changes;
 mod client;
@@ -29,6 +32,8 @@ mod dialect;
 mod images;
 mod order_builder;
 mod orders;
+mod paging;
+mod print_ready;
 mod search;
 
 pub use client::{Client, ClientBuilder, Environment};

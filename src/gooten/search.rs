@@ -8,7 +8,7 @@ use futures::{
 
 use crate::error::Result;
 
-use super::{Client, types};
+use super::{Client, paging, types};
 
 /// Filters for [`Client::search_orders`]. All are optional; `set_x` sets an API field, `with_page_size` a
 /// request option.
@@ -111,27 +111,21 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn search_order_pages(&self, query: OrderQuery) -> BoxStream<'static, Result<OrderPage>> {
+        let first = query.first_page;
         // The stream owns a clone of the client (cheap: shared connections), so it can move to another task.
         let client = self.clone();
-        stream::try_unfold(Some(query.first_page), move |next| {
+        paging::pages(first, move |page| {
             let query = query.clone();
             let client = client.clone();
             async move {
-                let Some(page) = next else { return Ok(None) };
-                let response = client.fetch_page(&query, page).await?;
-                let total_pages = response.total_pages.unwrap_or(page);
-                let orders = response.orders;
-                // Stop at TotalPages, and on an empty page even if TotalPages says otherwise (no endless loop).
-                let more = page < total_pages && !orders.is_empty();
-                Ok(Some((
-                    OrderPage {
-                        page,
-                        total_pages,
-                        orders,
-                    },
-                    more.then_some(page + 1),
-                )))
+                let answer = client.fetch_page(&query, page).await?;
+                Ok((answer.orders, answer.total_pages))
             }
+        })
+        .map_ok(|page| OrderPage {
+            page: page.page,
+            total_pages: page.page_count,
+            orders: page.items,
         })
         .boxed()
     }

@@ -3,7 +3,7 @@
 //! Each fake is a real HTTP/1.1 server on `127.0.0.1` with an ephemeral port, started from Rust in one call and
 //! stopped when its handle is dropped. It keeps state (orders, tokens, stock), validates requests the way the
 //! providers' documents describe, and (de)serializes every body with the generated types of
-//! `crate::{gooten, bootic, rewix}::generated::types`, so it cannot drift from the specs. What the specs forbid is
+//! `crate::{gooten, bootic, rewix}::types`, so it cannot drift from the specs. What the specs forbid is
 //! refused even where serde would let it through: `null` for an optional body field (no request schema is
 //! `nullable`), an array where an object is expected, and query values that are not of the parameter's type or
 //! format (an empty `page=`, an int32 out of range, a date that is not `yyyy-mm-dd`).

@@ -32,13 +32,16 @@ mod catalog;
 mod changes;
 mod errors;
 mod estimates;
+mod images;
 mod order_queries;
 mod orders;
 mod params;
 mod preconfigured;
 mod prices;
 mod products;
+mod prp;
 mod reference;
+mod status;
 mod tools;
 
 pub(crate) use self::errors::{route_not_found, server_error};
@@ -99,6 +102,10 @@ impl GootenSandbox {
         let state = Arc::new(GootenState::default());
         let server = Server::spawn(listener, router(state.clone()), vec![Api::Gooten])?;
         Ok(Self::attach(Arc::new(server), state))
+    }
+
+    pub(super) fn state(&self) -> &GootenState {
+        &self.state
     }
 
     /// The base URL a client uses as the spec's server URL: `http://127.0.0.1:PORT/api`.
@@ -165,6 +172,7 @@ impl Default for GootenState {
             inner: Mutex::new(Inner {
                 orders: Vec::new(),
                 preconfigured: Vec::new(),
+                stored_images: Vec::new(),
                 // Seeded: the same sequence of calls yields the same Safe Ids in every run.
                 rng: fastrand::Rng::with_seed(0x0600_7E11),
             }),
@@ -175,6 +183,8 @@ impl Default for GootenState {
 pub(super) struct Inner {
     pub(super) orders: Vec<StoredOrder>,
     preconfigured: Vec<t::PreconfiguredProduct>,
+    /// The images uploadImages stored, as listImages returns them.
+    pub(super) stored_images: Vec<t::StoredImage>,
     rng: fastrand::Rng,
 }
 
@@ -184,7 +194,7 @@ pub(super) struct StoredOrder {
     created: DateTime<Utc>,
     pre_submit: bool,
     /// Each item's images, which `getOrder` adds to the answer with `withImages=true`.
-    images: Vec<Vec<t::OrderDetailsImage>>,
+    pub(super) images: Vec<Vec<t::OrderDetailsImage>>,
 }
 
 /// The first GootenId (numeric order id) and OrderItemId the sandbox hands out; real ones look alike (529627,
@@ -226,6 +236,8 @@ pub(crate) fn router(state: Arc<GootenState>) -> Router {
             .route(&path("paymentvalidation"), get(validate_payment));
         router = changes::routes(router, &path);
         router = estimates::routes(router, &path);
+        router = prp::routes(router, &path);
+        router = images::routes(router, &path);
     }
     router.with_state(state)
 }

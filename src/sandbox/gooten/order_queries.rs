@@ -182,30 +182,7 @@ pub(super) async fn set_order_status(State(state): GState, RawQuery(q): RawQuery
             id,
         ));
     };
-    let locked = order
-        .details
-        .items
-        .iter()
-        .filter_map(|i| i.status.as_ref().and_then(|s| s.known()).copied())
-        .find(|s| {
-            matches!(
-                s,
-                t::OrderItemStatus::Shipped
-                    | t::OrderItemStatus::Delivered
-                    | t::OrderItemStatus::Cancelled
-            )
-        });
-    if let Some(current) = locked {
-        let current = serde_json::to_value(current)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default();
-        return Err(invalid_one(
-            "orderStatusName",
-            format!("The order is {current} and its status can no longer change."),
-            Some(name.into()),
-        ));
-    }
+    super::status::check_set_status(&order.details, target, name)?;
     for item in &mut order.details.items {
         item.status = Some(status.into());
     }

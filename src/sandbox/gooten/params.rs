@@ -7,6 +7,7 @@ use super::*;
 /// compares this list with `spec/gooten.yaml`. `submitOrder` takes the key in its body instead.
 pub(super) const BILLING_KEY_OPERATIONS: &[&str] = &[
     "cancelOrderItems",
+    "customizeOrder",
     "getOrderBilling",
     "searchOrders",
     "setOrderStatus",

@@ -120,9 +120,10 @@ pub(super) async fn validate_address(RawQuery(q): RawQuery) -> Answer {
     Ok(json(StatusCode::OK, &response))
 }
 
-/// Stores nothing: answers one temporary URL per multipart part named `Images` (the body is scanned, not fully
-/// parsed, which is enough to count the files and keep their names).
+/// Answers one temporary URL and id per multipart part named `Images` (the body is scanned, not fully parsed,
+/// which is enough to count the files and keep their names) and keeps them for listImages.
 pub(super) async fn upload_images(
+    State(state): GState,
     RawQuery(q): RawQuery,
     headers: HeaderMap,
     bytes: Bytes,
@@ -140,7 +141,9 @@ pub(super) async fn upload_images(
         ));
     }
     let text = String::from_utf8_lossy(&bytes);
-    let mut rng = fastrand::Rng::with_seed(fnv(&text));
+    // Seeded by the upload and how many images are stored: the same file uploaded twice gets two ids.
+    let stored = lock(&state.inner).stored_images.len() as u64;
+    let mut rng = fastrand::Rng::with_seed(fnv(&text) ^ stored);
     let images: Vec<t::StoredImage> = text
         .lines()
         .filter(|line| {
@@ -154,11 +157,12 @@ pub(super) async fn upload_images(
                 .nth(1)
                 .and_then(|rest| rest.split('"').next())
                 .unwrap_or("image.jpg");
+            let id = uuid_like(&mut rng)[..8].to_string();
             t::StoredImage {
                 url: Some(format!(
-                    "https://printio-temp.sandbox.invalid/uploads/{}-{file}",
-                    &uuid_like(&mut rng)[..8]
+                    "https://printio-temp.sandbox.invalid/uploads/{id}-{file}"
                 )),
+                id: Some(id),
                 ..Default::default()
             }
         })
@@ -166,6 +170,9 @@ pub(super) async fn upload_images(
     if images.is_empty() {
         return Err(invalid_one("Images", empty_message("Images"), None));
     }
+    lock(&state.inner)
+        .stored_images
+        .extend(images.iter().cloned());
     Ok(json(
         StatusCode::OK,
         &t::ImageUploadResponse {
