@@ -29,6 +29,7 @@ mod exactly_once;
 mod open_enum;
 mod runtime;
 mod secret;
+mod setters;
 mod tls;
 
 pub use amount::Amount;

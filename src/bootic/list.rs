@@ -60,10 +60,9 @@ impl OrderQuery {
     pub fn new() -> Self {
         OrderQuery::default()
     }
-    /// Full-text search.
-    pub fn set_q(mut self, value: impl Into<String>) -> Self {
-        self.q = Some(value.into());
-        self
+    crate::setters::optional_setters! {
+        /// Full-text search.
+        set_q => q: impl Into<String>;
     }
     /// Only orders in this status (`All` and `Successful` are filter-only values).
     pub fn set_status(mut self, value: types::OrderStatusFilter) -> Self {
@@ -78,66 +77,37 @@ impl OrderQuery {
         self.status = values.into_iter().collect();
         self
     }
-    /// Only orders of the contact with this email (`contact_email`; only where the server's template declares
-    /// it).
-    pub fn set_contact_email(mut self, value: impl Into<String>) -> Self {
-        self.contact_email = Some(value.into());
-        self
+    crate::setters::optional_setters! {
+        /// Only orders of the contact with this email (`contact_email`; only where the server's template declares
+        /// it).
+        set_contact_email => contact_email: impl Into<String>;
     }
     /// Only orders with these tags (`tags`, comma-separated; only where the server's template declares it).
     pub fn set_tags<S: Into<String>>(mut self, values: impl IntoIterator<Item = S>) -> Self {
         self.tags = values.into_iter().map(Into::into).collect();
         self
     }
-    /// Only the order with this code.
-    pub fn set_code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Only orders containing this product.
-    pub fn set_product_id(mut self, value: i64) -> Self {
-        self.product_id = Some(value);
-        self
-    }
-    /// Only orders paid with this payment method type (`webpay`, `paypal`, `custom`, ...).
-    pub fn set_payment_method(mut self, value: impl Into<String>) -> Self {
-        self.payment_method = Some(value.into());
-        self
-    }
-    /// Orders created on or after this date.
-    pub fn set_created_on_gte(mut self, value: NaiveDate) -> Self {
-        self.created_on_gte = Some(value);
-        self
-    }
-    /// Orders created on or before this date.
-    pub fn set_created_on_lte(mut self, value: NaiveDate) -> Self {
-        self.created_on_lte = Some(value);
-        self
-    }
-    /// Orders updated on or after this date.
-    pub fn set_updated_on_gte(mut self, value: NaiveDate) -> Self {
-        self.updated_on_gte = Some(value);
-        self
-    }
-    /// Orders updated on or before this date.
-    pub fn set_updated_on_lte(mut self, value: NaiveDate) -> Self {
-        self.updated_on_lte = Some(value);
-        self
-    }
-    /// Orders whose `total` is at least this amount, in minor units.
-    pub fn set_total_gte(mut self, value: i64) -> Self {
-        self.total_gte = Some(value);
-        self
-    }
-    /// Orders whose `total` is at most this amount, in minor units.
-    pub fn set_total_lte(mut self, value: i64) -> Self {
-        self.total_lte = Some(value);
-        self
-    }
-    /// The order of the results (Bootic's default: newest first).
-    pub fn set_sort(mut self, value: types::OrderSort) -> Self {
-        self.sort = Some(value);
-        self
+    crate::setters::optional_setters! {
+        /// Only the order with this code.
+        set_code => code: impl Into<String>;
+        /// Only orders containing this product.
+        set_product_id => product_id: i64;
+        /// Only orders paid with this payment method type (`webpay`, `paypal`, `custom`, ...).
+        set_payment_method => payment_method: impl Into<String>;
+        /// Orders created on or after this date.
+        set_created_on_gte => created_on_gte: NaiveDate;
+        /// Orders created on or before this date.
+        set_created_on_lte => created_on_lte: NaiveDate;
+        /// Orders updated on or after this date.
+        set_updated_on_gte => updated_on_gte: NaiveDate;
+        /// Orders updated on or before this date.
+        set_updated_on_lte => updated_on_lte: NaiveDate;
+        /// Orders whose `total` is at least this amount, in minor units.
+        set_total_gte => total_gte: i64;
+        /// Orders whose `total` is at most this amount, in minor units.
+        set_total_lte => total_lte: i64;
+        /// The order of the results (Bootic's default: newest first).
+        set_sort => sort: types::OrderSort;
     }
     /// Orders per page (Bootic's default, 50, when unset); values below 1 are raised to 1.
     pub fn with_page_size(mut self, size: i32) -> Self {

@@ -9,7 +9,6 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use bytes::Bytes;
 use futures::{
     StreamExt, TryStreamExt,
     future::BoxFuture,
@@ -209,16 +208,9 @@ impl Client {
                 refused(operation, "cannot build the request for the linked entity")
                     .with_source(e.without_url())
             })?;
-        let (status, body) = self.runtime().call_raw(operation, request).await?;
-        serde_json::from_slice(&body).map_err(|e| {
-            Error::new(ErrorKind::Decode)
-                .with_provider(Provider::Bootic)
-                .with_operation(operation)
-                .with_status(status)
-                .with_message(format!("the answer does not match {schema}: {e}"))
-                .with_body(Bytes::clone(&body))
-                .with_source(e)
-        })
+        self.runtime()
+            .call_raw_json(operation, schema, request)
+            .await
     }
 
     /// The page's `next` link as an absolute URL, if it has one; an error if it leaves the client's origin.

@@ -43,25 +43,20 @@ impl ProductQuery {
     pub fn new() -> Self {
         ProductQuery::default()
     }
-    /// Full-text search.
-    pub fn set_q(mut self, value: impl Into<String>) -> Self {
-        self.q = Some(value.into());
-        self
-    }
-    /// `visible` (Bootic's default), `hidden` or `all`.
-    pub fn set_status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
-        self
+    crate::setters::optional_setters! {
+        /// Full-text search.
+        set_q => q: impl Into<String>;
+        /// `visible` (Bootic's default), `hidden` or `all`.
+        set_status => status: impl Into<String>;
     }
     /// Only products with variants of these SKUs (sent comma-separated).
     pub fn set_skus<S: Into<String>>(mut self, values: impl IntoIterator<Item = S>) -> Self {
         self.skus = values.into_iter().map(Into::into).collect();
         self
     }
-    /// The order of the results (`title.asc`, `price.desc`, `created_on.desc`, ...).
-    pub fn set_sort(mut self, value: impl Into<String>) -> Self {
-        self.sort = Some(value.into());
-        self
+    crate::setters::optional_setters! {
+        /// The order of the results (`title.asc`, `price.desc`, `created_on.desc`, ...).
+        set_sort => sort: impl Into<String>;
     }
     /// Products per page; values below 1 are raised to 1.
     pub fn with_page_size(mut self, size: i32) -> Self {

@@ -4,7 +4,7 @@ use bytes::Bytes;
 
 use crate::{
     Provider,
-    error::{Error, ErrorKind, Result},
+    error::{Error, Result},
 };
 
 use super::{Client, types};
@@ -99,17 +99,8 @@ impl Client {
             .map_err(|e| {
                 invalid("cannot build the upload request".into()).with_source(e.without_url())
             })?;
-        let (status, body) = self.runtime().call_raw(OPERATION, request).await?;
-        serde_json::from_slice(&body).map_err(|e| {
-            Error::new(ErrorKind::Decode)
-                .with_provider(Provider::Gooten)
-                .with_operation(OPERATION)
-                .with_status(status)
-                .with_message(format!(
-                    "the answer does not match ImageUploadResponse: {e}"
-                ))
-                .with_body(body)
-                .with_source(e)
-        })
+        self.runtime()
+            .call_raw_json(OPERATION, "ImageUploadResponse", request)
+            .await
     }
 }

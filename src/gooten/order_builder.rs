@@ -113,20 +113,13 @@ impl From<AddressFields<'_>> for Address {
 }
 
 impl Address {
-    /// Street address, second line.
-    pub fn set_line2(mut self, value: impl Into<String>) -> Self {
-        self.line2 = Some(value.into());
-        self
-    }
-    /// State (two-letter code in the USA and Canada).
-    pub fn set_state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Whether it is a business address.
-    pub fn set_business_address(mut self, value: bool) -> Self {
-        self.is_business_address = Some(value);
-        self
+    crate::setters::optional_setters! {
+        /// Street address, second line.
+        set_line2 => line2: impl Into<String>;
+        /// State (two-letter code in the USA and Canada).
+        set_state => state: impl Into<String>;
+        /// Whether it is a business address.
+        set_business_address => is_business_address: bool;
     }
 }
 
@@ -317,25 +310,15 @@ impl OrderBuilder {
         self.items.push(item.into());
         self
     }
-    /// A billing address other than the shipping address.
-    pub fn set_billing_address(mut self, address: impl Into<Address>) -> Self {
-        self.billing = Some(address.into());
-        self
-    }
-    /// Your order id (`SourceId`): the client uses it to submit the order exactly once.
-    pub fn set_source_id(mut self, value: impl Into<String>) -> Self {
-        self.source_id = Some(value.into());
-        self
-    }
-    /// `IsInTestMode`: a test order is not produced.
-    pub fn set_test_mode(mut self, value: bool) -> Self {
-        self.test_mode = Some(value);
-        self
-    }
-    /// `IsPreSubmit`: place the order in PrePayment status (paid later through PayPal).
-    pub fn set_pre_submit(mut self, value: bool) -> Self {
-        self.pre_submit = Some(value);
-        self
+    crate::setters::optional_setters! {
+        /// A billing address other than the shipping address.
+        set_billing_address => billing: impl Into<Address>;
+        /// Your order id (`SourceId`): the client uses it to submit the order exactly once.
+        set_source_id => source_id: impl Into<String>;
+        /// `IsInTestMode`: a test order is not produced.
+        set_test_mode => test_mode: bool;
+        /// `IsPreSubmit`: place the order in PrePayment status (paid later through PayPal).
+        set_pre_submit => pre_submit: bool;
     }
     /// Adds a coupon code (`CouponCodes`).
     pub fn add_coupon_code(mut self, value: impl Into<String>) -> Self {

@@ -41,40 +41,21 @@ impl OrderQuery {
             ..Default::default()
         }
     }
-    /// Any value related to the orders (partner name, address, phone, ...).
-    pub fn set_generic_values(mut self, value: impl Into<String>) -> Self {
-        self.generic_values = Some(value.into());
-        self
-    }
-    /// The last name given in the order.
-    pub fn set_last_name(mut self, value: impl Into<String>) -> Self {
-        self.last_name = Some(value.into());
-        self
-    }
-    /// The email given in the order.
-    pub fn set_email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-    /// The postal code given in the order.
-    pub fn set_postal_code(mut self, value: impl Into<String>) -> Self {
-        self.postal_code = Some(value.into());
-        self
-    }
-    /// Orders created on or after this date.
-    pub fn set_start_date(mut self, value: NaiveDate) -> Self {
-        self.start_date = Some(value);
-        self
-    }
-    /// Orders created on or before this date.
-    pub fn set_end_date(mut self, value: NaiveDate) -> Self {
-        self.end_date = Some(value);
-        self
-    }
-    /// Your user id.
-    pub fn set_unique_user_id(mut self, value: impl Into<String>) -> Self {
-        self.unique_user_id = Some(value.into());
-        self
+    crate::setters::optional_setters! {
+        /// Any value related to the orders (partner name, address, phone, ...).
+        set_generic_values => generic_values: impl Into<String>;
+        /// The last name given in the order.
+        set_last_name => last_name: impl Into<String>;
+        /// The email given in the order.
+        set_email => email: impl Into<String>;
+        /// The postal code given in the order.
+        set_postal_code => postal_code: impl Into<String>;
+        /// Orders created on or after this date.
+        set_start_date => start_date: NaiveDate;
+        /// Orders created on or before this date.
+        set_end_date => end_date: NaiveDate;
+        /// Your user id.
+        set_unique_user_id => unique_user_id: impl Into<String>;
     }
     /// Orders per page (Gooten's default when unset); values below 1 are raised to 1.
     pub fn with_page_size(mut self, size: i32) -> Self {

@@ -46,35 +46,19 @@ impl CatalogQuery {
     pub fn locales(&self) -> &str {
         &self.locales
     }
-    /// Only this brand (`tag_1`).
-    pub fn set_brand(mut self, brand: impl Into<String>) -> Self {
-        self.brand = Some(brand.into());
-        self
-    }
-    /// Only this category (`tag_4`: `clothing`, `accessories`, `bags`, `cosmetics`, `underwear`, `shoes`).
-    pub fn set_category(mut self, category: impl Into<String>) -> Self {
-        self.category = Some(category.into());
-        self
-    }
-    /// Only this subcategory (`tag_5`).
-    pub fn set_subcategory(mut self, subcategory: impl Into<String>) -> Self {
-        self.subcategory = Some(subcategory.into());
-        self
-    }
-    /// Only this season (`tag_11`: `fw`, `ss`, `all-year`).
-    pub fn set_season(mut self, season: impl Into<String>) -> Self {
-        self.season = Some(season.into());
-        self
-    }
-    /// Only this gender (`tag_26`: `kids`, `women`, `unisex`, `men`).
-    pub fn set_gender(mut self, gender: impl Into<String>) -> Self {
-        self.gender = Some(gender.into());
-        self
-    }
-    /// Products per page, for deployments that page (Bdroppy); Rewix answers one page whatever this says.
-    pub fn set_page_size(mut self, page_size: i32) -> Self {
-        self.page_size = Some(page_size);
-        self
+    crate::setters::optional_setters! {
+        /// Only this brand (`tag_1`).
+        set_brand => brand: impl Into<String>;
+        /// Only this category (`tag_4`: `clothing`, `accessories`, `bags`, `cosmetics`, `underwear`, `shoes`).
+        set_category => category: impl Into<String>;
+        /// Only this subcategory (`tag_5`).
+        set_subcategory => subcategory: impl Into<String>;
+        /// Only this season (`tag_11`: `fw`, `ss`, `all-year`).
+        set_season => season: impl Into<String>;
+        /// Only this gender (`tag_26`: `kids`, `women`, `unisex`, `men`).
+        set_gender => gender: impl Into<String>;
+        /// Products per page, for deployments that page (Bdroppy); Rewix answers one page whatever this says.
+        set_page_size => page_size: i32;
     }
 
     /// The query parameters, in the order public clients send them.

@@ -100,10 +100,9 @@ pub struct Address {
 }
 
 impl Address {
-    /// The street type (`Via`, `Street`, `Avenue`).
-    pub fn set_street_type(mut self, value: impl Into<String>) -> Self {
-        self.street_type = Some(value.into());
-        self
+    crate::setters::optional_setters! {
+        /// The street type (`Via`, `Street`, `Avenue`).
+        set_street_type => street_type: impl Into<String>;
     }
 }
 
@@ -181,25 +180,15 @@ impl Recipient {
             notes: None,
         }
     }
-    /// Care of (`careof`).
-    pub fn set_care_of(mut self, value: impl Into<String>) -> Self {
-        self.care_of = Some(value.into());
-        self
-    }
-    /// VAT number or personal tax id of your customer (`cfpiva`).
-    pub fn set_tax_id(mut self, value: impl Into<String>) -> Self {
-        self.tax_id = Some(value.into());
-        self
-    }
-    /// The customer's id on your platform (`customer_key`).
-    pub fn set_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.customer_key = Some(value.into());
-        self
-    }
-    /// Notes.
-    pub fn set_notes(mut self, value: impl Into<String>) -> Self {
-        self.notes = Some(value.into());
-        self
+    crate::setters::optional_setters! {
+        /// Care of (`careof`).
+        set_care_of => care_of: impl Into<String>;
+        /// VAT number or personal tax id of your customer (`cfpiva`).
+        set_tax_id => tax_id: impl Into<String>;
+        /// The customer's id on your platform (`customer_key`).
+        set_customer_key => customer_key: impl Into<String>;
+        /// Notes.
+        set_notes => notes: impl Into<String>;
     }
 }
 
@@ -302,11 +291,10 @@ impl DropshippingOrder {
         self.items.push(OrderItem::new(stock_id, quantity));
         self
     }
-    /// `false` keeps the order unconfirmed even when it could be confirmed; unset (the default) or `true`
-    /// confirms it when the account's e-credit covers it or auto-confirmation is on, and the carrier is valid.
-    pub fn set_auto_confirm(mut self, auto_confirm: bool) -> Self {
-        self.auto_confirm = Some(auto_confirm);
-        self
+    crate::setters::optional_setters! {
+        /// `false` keeps the order unconfirmed even when it could be confirmed; unset (the default) or `true`
+        /// confirms it when the account's e-credit covers it or auto-confirmation is on, and the carrier is valid.
+        set_auto_confirm => auto_confirm: bool;
     }
 
     /// Your platform's order id.

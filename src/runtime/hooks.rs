@@ -324,6 +324,31 @@ impl Runtime {
         };
         execute(self.shared.provider, operation, future).await
     }
+
+    /// [`Runtime::call_raw`] with the success body decoded as `schema` (names matched ignoring case where the
+    /// provider does); a body that does not decode is a [`ErrorKind::Decode`] error carrying it.
+    pub(crate) async fn call_raw_json<T: serde::de::DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        schema: &str,
+        request: reqwest::Request,
+    ) -> Result<T> {
+        let (status, body) = self.call_raw(operation, request).await?;
+        let decoded = if self.shared.dialect.case_insensitive_names() {
+            super::case_insensitive::from_slice(&body)
+        } else {
+            serde_json::from_slice(&body)
+        };
+        decoded.map_err(|e| {
+            Error::new(ErrorKind::Decode)
+                .with_provider(self.shared.provider)
+                .with_operation(operation)
+                .with_status(status)
+                .with_message(format!("the answer does not match {schema}: {e}"))
+                .with_body(body)
+                .with_source(e)
+        })
+    }
 }
 
 /// Implements progenitor's `ClientHooks` for a generated client by forwarding to its [`Runtime`].
