@@ -88,7 +88,7 @@ fn operation_command(op: &Operation) -> Command {
         op.method, op.path, op.id
     );
     if !op.description.is_empty() {
-        long += &format!("\n\n{}", op.description);
+        long += &format!("\n\n{}", reflow(&op.description));
     }
     let mut command = Command::new(op.name.clone()).about(about).long_about(long);
     let mut taken: Vec<String> = Vec::new();
@@ -219,5 +219,41 @@ fn main() -> ExitCode {
             error.print(global.output);
             ExitCode::from(error.exit_code())
         }
+    }
+}
+
+/// The spec's prose as paragraphs: its hard line breaks (the YAML's width) joined, blank lines and list items
+/// kept, so clap wraps it to the terminal instead of breaking it twice.
+fn reflow(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let line = line.trim_end();
+        let list_item = line.trim_start().starts_with(['-', '*', '|']);
+        if line.is_empty() {
+            if !out.ends_with("\n\n") {
+                out.push_str("\n\n");
+            }
+        } else if out.is_empty() || out.ends_with('\n') {
+            out.push_str(line);
+        } else if list_item {
+            out.push('\n');
+            out.push_str(line);
+        } else {
+            out.push(' ');
+            out.push_str(line.trim_start());
+        }
+    }
+    out.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reflow_joins_wrapped_lines_and_keeps_paragraphs_and_list_items() {
+        let text = "One sentence\nwrapped here.\n\nSecond paragraph:\n- a\n- b\ncontinued";
+        assert_eq!(
+            super::reflow(text),
+            "One sentence wrapped here.\n\nSecond paragraph:\n- a\n- b continued"
+        );
     }
 }
