@@ -1,5 +1,5 @@
 //! The ergonomic Rewix client against httpmock and a scripted fake Rewix: Basic auth, the typed date, the
-//! 429-is-validation dialect, capped quantities, configuration checks and secret redaction.
+//! 429-is-validation dialect (rate limiting on the catalog export), capped quantities, configuration checks and secret redaction.
 #![cfg(feature = "rewix")]
 
 mod support;
@@ -401,4 +401,61 @@ async fn credentials_and_personal_data_never_appear_in_debug_output_or_traces() 
     ] {
         assert!(!traces.contains(personal), "{personal} in traces");
     }
+}
+
+/// The catalog export answers a 429 without `Retry-After` when the account calls it too often (Zero11's own
+/// client, xroads `RewixAPI.java`: "Too many requests … retry in 15 minutes"): there it is rate limiting, and
+/// the idempotent GET is retried; the ghost order endpoints keep reading it as a refused body.
+#[tokio::test]
+async fn a_429_without_retry_after_is_rate_limiting_on_the_catalog_export_only() {
+    let server = ScriptedServer::start(|request| {
+        if request.path().starts_with("/restful/export/") {
+            text(429, "Too many requests")
+        } else {
+            text(429, "Invalid key")
+        }
+    })
+    .await;
+    let client = client(server.url(""));
+
+    // The catalog: RateLimited, retryable, every attempt of the policy spent (3 by default).
+    let err = client.api().export_locales().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(err.operation(), Some("exportLocales"));
+    assert!(err.is_retryable());
+    assert_eq!(err.attempts(), 3);
+    assert_eq!(count(&server, "GET", "/restful/export/locales"), 3);
+
+    // An order endpoint: Validation, not retried, even for an idempotent GET.
+    let err = client.orders_by_key("WEB-2").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation);
+    assert_eq!(err.message(), Some("Invalid key"));
+    assert!(!err.is_retryable());
+    assert_eq!(err.attempts(), 1);
+    assert_eq!(count(&server, "GET", BY_KEY_PATH), 1);
+    let err = client.send_order(&order("WEB-3")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation);
+    assert_eq!(err.attempts(), 1);
+    assert!(!err.outcome_unknown());
+    assert_eq!(count(&server, "POST", SEND_PATH), 1);
+}
+
+#[tokio::test]
+async fn a_catalog_429_without_retry_after_is_retried_until_the_export_answers() {
+    let calls = Arc::new(Mutex::new(0));
+    let seen = calls.clone();
+    let server = ScriptedServer::start(move |_| {
+        let mut n = seen.lock().unwrap();
+        *n += 1;
+        if *n == 1 {
+            text(429, "Too many requests")
+        } else {
+            Reply::json(200, json!([{"key": "en_US", "value": "English"}]))
+        }
+    })
+    .await;
+    let locales = client(server.url("")).api().export_locales().await.unwrap();
+    assert!(locales.iter().any(|v| v.key == "en_US"));
+    assert_eq!(*calls.lock().unwrap(), 2);
 }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::{
     error::{ErrorKind, FieldError},
-    runtime::{Dialect, ErrorDetails},
+    runtime::{Dialect, ErrorDetails, OperationMeta},
 };
 
 pub(super) struct BooticDialect;
@@ -61,7 +61,13 @@ fn parse(body: &[u8]) -> Option<Envelope> {
 }
 
 impl Dialect for BooticDialect {
-    fn classify(&self, status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> Option<ErrorKind> {
+    fn classify(
+        &self,
+        _operation: &OperationMeta,
+        status: StatusCode,
+        _headers: &HeaderMap,
+        body: &[u8],
+    ) -> Option<ErrorKind> {
         if status.is_success() {
             // The JS client also treats a 2xx `errors` entity as a failure; no document shows one, but if the
             // API sends it the caller must not take it for an order. Only a body with an `"errors"` string at
@@ -117,6 +123,7 @@ mod tests {
 
     fn classify(status: u16, body: &str) -> Option<ErrorKind> {
         BooticDialect.classify(
+            &OperationMeta::get("/test"),
             StatusCode::from_u16(status).unwrap(),
             &HeaderMap::new(),
             body.as_bytes(),

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::{
     error::{ErrorKind, FieldError},
-    runtime::{Dialect, ErrorDetails},
+    runtime::{Dialect, ErrorDetails, OperationMeta},
 };
 
 pub(super) struct GootenDialect;
@@ -101,7 +101,13 @@ fn trim_start(bytes: &[u8]) -> &[u8] {
 }
 
 impl Dialect for GootenDialect {
-    fn classify(&self, status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> Option<ErrorKind> {
+    fn classify(
+        &self,
+        _operation: &OperationMeta,
+        status: StatusCode,
+        _headers: &HeaderMap,
+        body: &[u8],
+    ) -> Option<ErrorKind> {
         if status.is_success() && !may_be_error(body) {
             return None;
         }
@@ -198,6 +204,7 @@ mod tests {
 
     fn classify(status: u16, body: &str) -> Option<ErrorKind> {
         GootenDialect.classify(
+            &OperationMeta::get("/test"),
             StatusCode::from_u16(status).unwrap(),
             &HeaderMap::new(),
             body.as_bytes(),

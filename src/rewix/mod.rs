@@ -6,7 +6,8 @@
 //! ([`SentOrder::short_items`]). Order dates are typed ([`OrderDate`], written `yyyy/MM/dd HH:mm:ss Z`) and
 //! quantities are integers; the client renders them into the API's all-strings JSON. Rewix's HTTP 429 for a
 //! malformed body is a [`Validation`](crate::ErrorKind::Validation) error carrying the provider's message,
-//! never retried. Every other operation of the spec is on [`Client::api`], with the same auth, retries and
+//! never retried; on the catalog export (`/restful/export/…`) a 429 is
+//! [`RateLimited`](crate::ErrorKind::RateLimited), retried like any rate limiting. Every other operation of the spec is on [`Client::api`], with the same auth, retries and
 //! tracing:
 //!
 //! ```no_run

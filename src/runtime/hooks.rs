@@ -161,7 +161,7 @@ impl Runtime {
                 let kind =
                     self.shared
                         .dialect
-                        .classify(answer.status, &answer.headers, &answer.body);
+                        .classify(op, answer.status, &answer.headers, &answer.body);
                 span.record("status", answer.status.as_u16());
                 tracing::debug!(
                     attempt,

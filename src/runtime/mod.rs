@@ -63,6 +63,21 @@ pub(crate) struct OperationMeta {
     pub security: &'static [&'static str],
 }
 
+#[cfg(test)]
+impl OperationMeta {
+    /// A GET of `path`, for the dialects' unit tests.
+    pub(crate) const fn get(path: &'static str) -> Self {
+        OperationMeta {
+            id: "test",
+            method: "test",
+            path,
+            success: &[200],
+            idempotent: true,
+            security: &[],
+        }
+    }
+}
+
 /// Adds credentials to a request (query parameters, Basic auth, a bearer token).
 pub(crate) trait Auth: Send + Sync + 'static {
     /// Adds the credentials `operation` needs to `request` when they are at hand (a key, Basic credentials).
@@ -104,8 +119,16 @@ pub(crate) trait Auth: Send + Sync + 'static {
 
 /// How a provider tells an error answer from a success, and what an error answer says.
 pub(crate) trait Dialect: Send + Sync + 'static {
-    /// `Some(kind)` when the answer is an error (whatever its HTTP status), `None` when it is a success.
-    fn classify(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Option<ErrorKind>;
+    /// `Some(kind)` when the answer `operation` got is an error (whatever its HTTP status), `None` when it is a
+    /// success. The operation is there for a provider whose statuses mean different things on different
+    /// endpoints (Rewix's 429).
+    fn classify(
+        &self,
+        operation: &OperationMeta,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Option<ErrorKind>;
     /// The provider's reference code, message and field errors in an error answer.
     fn details(&self, status: StatusCode, body: &[u8]) -> ErrorDetails;
     /// Whether the provider matches property names ignoring case (ASP.NET), so answers are decoded that way.

@@ -13,7 +13,11 @@ use crate::{
 };
 
 /// Files in `spec/` that are linter configurations, not OpenAPI documents.
-const NOT_SPECS: [&str; 2] = ["redocly.yaml", ".spectral.yaml"];
+const NOT_SPECS: [&str; 3] = [
+    "redocly.yaml",
+    ".spectral.yaml",
+    ".redocly.lint-ignore.yaml",
+];
 
 /// Checks the specs named in `args` (every spec when empty); fails when any rule fails.
 pub fn run(root: &Path, args: &[String]) -> ExitCode {

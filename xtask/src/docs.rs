@@ -19,7 +19,11 @@ use serde_json::{Value, json};
 use crate::spec::Spec;
 
 /// Files in `spec/` that are linter configurations, not OpenAPI documents.
-const NOT_SPECS: [&str; 2] = ["redocly.yaml", ".spectral.yaml"];
+const NOT_SPECS: [&str; 3] = [
+    "redocly.yaml",
+    ".spectral.yaml",
+    ".redocly.lint-ignore.yaml",
+];
 
 /// One rendered page.
 struct Page {

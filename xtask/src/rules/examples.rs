@@ -1,6 +1,10 @@
 //! Examples are valid against their schemas: media-type `example` and `examples` (including
 //! `components/examples` behind a `$ref`), parameter and header examples, and the `example` of
 //! every schema, inline properties included.
+//!
+//! An XML media type's `example` may be a literal XML document (a string, as the provider documents it): no
+//! JSON Schema can check that, so it is only required to look like one XML document; the crate's tests
+//! round-trip such documents through the XML types.
 
 use std::collections::HashSet;
 
@@ -57,6 +61,21 @@ impl Checker<'_> {
         for (media_type, media) in owner.get("content").into_iter().flat_map(entries) {
             let location = location.child("content").child(media_type);
             let schema = media.get("schema");
+            if is_xml(media_type)
+                && let Some(Value::String(document)) = media.get("example")
+            {
+                self.checked += 1;
+                if let Err(problem) = looks_like_xml(document) {
+                    self.findings.push(
+                        &location.child("example"),
+                        format!("invalid XML example: {problem}"),
+                    );
+                }
+                if let Some(schema) = schema {
+                    self.schema(schema, &location.child("schema"));
+                }
+                continue;
+            }
             self.holder(media, schema, &location);
             if let Some(schema) = schema {
                 self.schema(schema, &location.child("schema"));
@@ -139,11 +158,88 @@ impl Checker<'_> {
     }
 }
 
+/// `application/xml`, `text/xml` or a `+xml` media type (parameters after `;` ignored).
+fn is_xml(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/xml")
+        || essence.eq_ignore_ascii_case("text/xml")
+        || essence.to_ascii_lowercase().ends_with("+xml")
+}
+
+/// A literal XML document, checked coarsely: one root element after an optional declaration, tags that open
+/// and close in order. Well-formedness in full is the parser's job in the crate's tests.
+fn looks_like_xml(document: &str) -> Result<(), String> {
+    let mut rest = document.trim();
+    if let Some(after) = rest.strip_prefix("<?xml") {
+        rest = after
+            .split_once("?>")
+            .ok_or("an unterminated XML declaration")?
+            .1
+            .trim_start();
+    }
+    if !rest.starts_with('<') {
+        return Err("no root element".into());
+    }
+    let mut open: Vec<&str> = Vec::new();
+    let mut roots = 0;
+    while let Some(start) = rest.find('<') {
+        let end = rest[start..].find('>').ok_or("an unterminated tag")? + start;
+        let tag = &rest[start + 1..end];
+        rest = &rest[end + 1..];
+        if tag.starts_with('!') || tag.starts_with('?') {
+            continue;
+        }
+        if let Some(name) = tag.strip_prefix('/') {
+            match open.pop() {
+                Some(opened) if opened == name.trim() => {}
+                other => return Err(format!("</{}> closes {other:?}", name.trim())),
+            }
+            continue;
+        }
+        if open.is_empty() {
+            roots += 1;
+        }
+        let name = tag
+            .split([' ', '\t', '\n', '\r', '/'])
+            .next()
+            .unwrap_or_default();
+        if name.is_empty() {
+            return Err("a tag without a name".into());
+        }
+        if !tag.ends_with('/') {
+            open.push(name);
+        }
+    }
+    match (roots, open.last()) {
+        (1, None) => Ok(()),
+        (_, Some(name)) => Err(format!("<{name}> is never closed")),
+        (n, None) => Err(format!("{n} root elements")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use crate::rules::fixture::{assert_findings, at, valid};
+
+    #[test]
+    fn an_xml_example_may_be_a_literal_document() {
+        let mut doc = valid();
+        let media = at(&mut doc, "/paths/~1orders/post/requestBody/content");
+        media["application/xml"] = media["application/json"].clone();
+        media["application/xml"]["example"] =
+            json!("<?xml version=\"1.0\"?>\n<root a=\"1\">\n<id>1</id><empty /></root>\n");
+        assert_findings(doc.clone(), &[]);
+        at(&mut doc, "/paths/~1orders/post/requestBody/content")["application/xml"]["example"] =
+            json!("<root><id>1</root>");
+        assert_findings(
+            doc,
+            &[
+                r#"paths./orders.post.requestBody.content.application/xml.example: invalid XML example: </root> closes Some("id")"#,
+            ],
+        );
+    }
 
     #[test]
     fn media_examples_are_validated() {
