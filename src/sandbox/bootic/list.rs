@@ -106,7 +106,7 @@ fn instant(query: &Query, name: &str, end: bool) -> Result<Option<DateTime<Utc>>
 
 /// An integer filter of the spec's type `T` (`i32` for `format: int32`, `i64` for `int64`): a value that is not an
 /// integer, or does not fit the type, is refused.
-fn number<T: TryFrom<i128>>(query: &Query, name: &str) -> Result<Option<T>, Refusal> {
+pub(super) fn number<T: TryFrom<i128>>(query: &Query, name: &str) -> Result<Option<T>, Refusal> {
     typed(query, name)
         .map(|raw| match raw.parse::<i128>() {
             Ok(n) => T::try_from(n).map_err(|_| unprocessable_one(name, "is out of range")),

@@ -187,15 +187,15 @@ fn render_product(variants: &[&'static Variant], root: &str, detail: bool) -> t:
     }
 }
 
-/// A positive integer query value, or Bootic's 422 naming it.
+/// A positive `format: int32` query value (the spec's type: at most 2147483647), or Bootic's 422 naming it, with
+/// the messages of the orders list.
 fn positive(query: &Query, name: &str, default: usize) -> Result<usize, super::Refusal> {
-    match query.get(name) {
+    match list::number::<i32>(query, name)? {
         None => Ok(default),
-        Some(raw) => raw
-            .parse::<usize>()
+        Some(n) => usize::try_from(n)
             .ok()
             .filter(|&n| n >= 1)
-            .ok_or_else(|| unprocessable_one(name, "must be an integer greater than 0")),
+            .ok_or_else(|| unprocessable_one(name, "must be greater than 0")),
     }
 }
 

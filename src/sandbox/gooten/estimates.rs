@@ -9,8 +9,8 @@ use rust_decimal::Decimal;
 use super::{
     GootenState, authorize,
     catalog::{Catalog, Method},
-    currency_code, currency_param, int32_param, invalid_one, not_found, not_valid, required,
-    ship_to_country,
+    code_param, currency_code, currency_param, int32_param, invalid_one, not_found, not_valid,
+    required, ship_to_country,
 };
 use crate::gooten::types as t;
 use crate::sandbox::http::{Answer, json};
@@ -69,10 +69,13 @@ async fn get_ship_price_estimate(RawQuery(q): RawQuery) -> Answer {
 async fn convert_currency(RawQuery(q): RawQuery) -> Answer {
     let query = authorize(q, "convertCurrency")?;
     let from = currency_code(
-        Some(required(&query, "fromCurrencyCode")?),
+        Some(code_param(&query, "fromCurrencyCode", 3)?),
         "fromCurrencyCode",
     )?;
-    let to = currency_code(Some(required(&query, "toCurrencyCode")?), "toCurrencyCode")?;
+    let to = currency_code(
+        Some(code_param(&query, "toCurrencyCode", 3)?),
+        "toCurrencyCode",
+    )?;
     let raw = required(&query, "amount")?;
     let amount: Decimal = raw.parse().map_err(|_| not_valid("amount", raw))?;
     if amount.is_sign_negative() {

@@ -64,8 +64,19 @@ pub(super) fn upper_first(name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A required code query parameter (a country or currency code): present, non-empty and matching the spec's
+/// `pattern` (`len` letters) as sent, untrimmed — `"US "` is not two letters.
+pub(super) fn code_param<'q>(query: &'q Query, name: &str, len: usize) -> Result<&'q str, Refusal> {
+    required(query, name)?;
+    let raw = query.get_ci(name).unwrap_or_default();
+    match code_format(name, raw, len) {
+        None => Ok(raw),
+        Some(failure) => Err(invalid(vec![failure])),
+    }
+}
+
 pub(super) fn ship_to_country(query: &Query) -> Result<&str, Refusal> {
-    let country = required(query, "countryCode")?;
+    let country = code_param(query, "countryCode", 2)?;
     match country_failure("countryCode", country) {
         None => Ok(country),
         Some(failure) => Err(invalid(vec![failure])),
@@ -112,7 +123,8 @@ pub(super) fn currency_code(
     property: &str,
 ) -> Result<&'static CurrencyInfo, Refusal> {
     let catalog = Catalog::get();
-    match code.map(str::trim).filter(|c| !c.is_empty()) {
+    // Absent: USD. Present, the spec's pattern applies as sent: an empty or padded code is refused.
+    match code {
         None => Ok(catalog.usd()),
         Some(code) if code_format(property, code, 3).is_some() => Err(invalid(
             code_format(property, code, 3).into_iter().collect(),

@@ -74,7 +74,7 @@ pub(super) async fn validate_address(RawQuery(q): RawQuery) -> Answer {
         required(&query, "city")?,
         required(&query, "state")?,
         required(&query, "postalCode")?,
-        required(&query, "countryCode")?,
+        code_param(&query, "countryCode", 2)?,
     ];
     let line2 = query
         .get_ci("line2")

@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 
 use super::{Inner, RState, RewixSandbox, StockLevel, authorize, xml::respond};
 use crate::rewix::types as t;
-use crate::sandbox::http::{Answer, Query, json, lock, text};
+use crate::sandbox::http::{Answer, Query, json, lock, text, with_content_type};
 
 /// How old a `since` may be (4 hours, as rewix-shopify-sync cites; Uncertain for real suppliers).
 pub(crate) const INCREMENTAL_WINDOW: Duration = Duration::hours(4);
@@ -275,12 +275,25 @@ impl ExportQuery {
     }
 }
 
-/// `GET /restful/export/api/products.json` (and `.xml`, answered in XML).
+/// `GET /restful/export/api/products.json`.
 pub(crate) async fn export_products(
-    State(state): RState,
+    state: RState,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Answer {
+    export(state, headers, raw, false)
+}
+
+/// `GET /restful/export/api/products.xml`: the same export, answered in XML (`application/xml`).
+pub(crate) async fn export_products_xml(
+    state: RState,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Answer {
+    export(state, headers, raw, true)
+}
+
+fn export(State(state): RState, headers: HeaderMap, raw: Option<String>, xml: bool) -> Answer {
     authorize(&headers)?;
     let query = ExportQuery::parse(raw.as_deref());
     if query.acceptedlocales.trim().is_empty() {
@@ -293,8 +306,21 @@ pub(crate) async fn export_products(
     let page = lock(&state.inner)
         .export(&query)
         .map_err(|message| text(StatusCode::PRECONDITION_FAILED, message))?;
-    // JSON even for `.xml` or an XML `Accept`: the catalog's XML documents are not written yet (issue 12).
-    Ok(json(StatusCode::OK, &page))
+    if !xml {
+        return Ok(json(StatusCode::OK, &page));
+    }
+    match super::catalog_xml::page_xml(&page) {
+        Ok(body) => Ok(with_content_type(
+            StatusCode::OK,
+            "application/xml; charset=utf-8",
+            body.into_bytes(),
+        )),
+        Err(e) => Err(text(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("sandbox serialization error: {e}"),
+        )
+        .into()),
+    }
 }
 
 /// `GET /restful/export/locales`.

@@ -7,6 +7,7 @@
 //! JSON or XML (`xml`), from the same state.
 
 mod catalog;
+mod catalog_xml;
 mod orders;
 mod reservation;
 mod returns;
@@ -31,11 +32,11 @@ use chrono::{DateTime, FixedOffset, Utc};
 use rust_decimal::Decimal;
 
 use self::{
-    catalog::{Catalog, export_locales, export_products, export_tags},
+    catalog::{Catalog, export_locales, export_products, export_products_xml, export_tags},
     orders::*,
     reservation::*,
     returns::{ReturnRow, request_return, returns_by_client_key, returns_by_server_key},
-    xml::{parse_body, respond},
+    xml::{missing_xml_list, parse_body, respond},
 };
 use super::{
     http::{Answer, Refusal, basic_credentials, lock, text},
@@ -225,7 +226,7 @@ pub(crate) fn router(state: Arc<RewixState>) -> Router {
         )
         .route("/restful/export/carriers", get(list_carriers))
         .route("/restful/export/api/products.json", get(export_products))
-        .route("/restful/export/api/products.xml", get(export_products))
+        .route("/restful/export/api/products.xml", get(export_products_xml))
         .route("/restful/export/locales", get(export_locales))
         .route("/restful/export/tags", get(export_tags))
         .route(

@@ -8,6 +8,9 @@ use super::*;
 pub(super) async fn reserve_stock(State(state): RState, headers: HeaderMap, body: Bytes) -> Answer {
     authorize(&headers)?;
     let request: t::ReservationRequest = parse(&headers, &body)?;
+    // `operations` is required: in XML, at least one <operation>. An operation without <model> is read (its
+    // `models` "may be empty", and Bdroppy's real document sends one: tests/real_rewix.rs).
+    missing_xml_list(&headers, request.operations.is_empty(), "operation").map_err(malformed)?;
     let mut operations = Vec::new();
     for operation in &request.operations {
         for model in &operation.models {

@@ -11,7 +11,7 @@ use axum::{
 
 use super::{
     Inner, RState, RewixSandbox, authorize, malformed,
-    xml::{parse_body, respond},
+    xml::{missing_xml_list, parse_body, respond},
 };
 use crate::rewix::types as t;
 use crate::sandbox::http::{Answer, lock, text};
@@ -149,6 +149,21 @@ pub(crate) async fn request_return(
 ) -> Answer {
     authorize(&headers)?;
     let request: t::ReturnRequest = parse_body(&headers, &body).map_err(malformed)?;
+    missing_xml_list(
+        &headers,
+        request.returned_good_request_item.is_empty(),
+        "returnedGoodRequestItem",
+    )
+    .map_err(malformed)?;
+    // `reasonCode` is an open enum of `type: integer, format: int32`: any int32 is read, anything else refused.
+    for item in &request.returned_good_request_item {
+        let code = serde_json::to_value(&item.reason_code).unwrap_or_default();
+        if code.as_i64().and_then(|n| i32::try_from(n).ok()).is_none() {
+            return Err(malformed(format!(
+                "Invalid request body: reasonCode {code} is not an int32"
+            )));
+        }
+    }
     let answer = lock(&state.inner).request_return(&request);
     Ok(respond(&headers, &answer))
 }

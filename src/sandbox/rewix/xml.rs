@@ -45,12 +45,33 @@ pub(crate) fn respond<T: Serialize + XmlDocument>(headers: &HeaderMap, value: &T
     }
 }
 
+/// Whether the request body is XML (its `Content-Type` says so).
+pub(crate) fn xml_body(headers: &HeaderMap) -> bool {
+    mentions_xml(headers, header::CONTENT_TYPE)
+}
+
+/// The refusal of an XML body that lacks a required list: XML has no empty list (no element is all it can
+/// write), so a document without a single `element` is missing the required item, refused as the JSON body
+/// without the field is.
+pub(crate) fn missing_xml_list(
+    headers: &HeaderMap,
+    empty: bool,
+    element: &str,
+) -> Result<(), String> {
+    if xml_body(headers) && empty {
+        return Err(format!(
+            "Invalid request body: missing field `{element}` (no <{element}> element)"
+        ));
+    }
+    Ok(())
+}
+
 /// Reads a request body into a generated type: JSON, or XML when `Content-Type` says so.
 pub(crate) fn parse_body<T: serde::de::DeserializeOwned + XmlDocument>(
     headers: &HeaderMap,
     bytes: &[u8],
 ) -> Result<T, String> {
-    if mentions_xml(headers, header::CONTENT_TYPE) {
+    if xml_body(headers) {
         let text = std::str::from_utf8(bytes).map_err(|e| format!("Invalid request body: {e}"))?;
         return T::from_xml(text).map_err(|e| format!("Invalid request body: {e}"));
     }
