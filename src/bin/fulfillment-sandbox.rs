@@ -6,7 +6,9 @@
 
 use std::{net::SocketAddr, process::ExitCode, time::Duration};
 
-use fulfillment_apis::sandbox::{BooticSandbox, GootenSandbox, RewixSandbox, Sandbox};
+use fulfillment_apis::sandbox::{
+    BooticSandbox, DEFAULT_MAX_ORDERS, GootenSandbox, RewixSandbox, Sandbox,
+};
 
 const USAGE: &str = "\
 Serves fakes of the Gooten, Bootic and Rewix APIs on one port (paths /api/..., /v1/... and /oauth/token, /restful/...).
@@ -20,6 +22,8 @@ Options:
   --error-rate RATE    fault injection: answer this fraction of requests with a 5xx [default: 0]
   --drop-rate RATE     fault injection: apply, then drop the connection unanswered, on this fraction [default: 0]
   --seed SEED          seed of the fault injection RNG [default: fixed]
+  --max-orders N       keep at most N orders per fake (Gooten, Rewix), evicting the oldest first; an evicted order
+                       answers 404 and its SourceId or key may be used again [default: 100000]
   -h, --help           print this help";
 
 struct Options {
@@ -29,6 +33,7 @@ struct Options {
     error_rate: f64,
     drop_rate: f64,
     seed: Option<u64>,
+    max_orders: usize,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
@@ -38,6 +43,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
         latency: Duration::ZERO,
         error_rate: 0.0,
         drop_rate: 0.0,
+        max_orders: DEFAULT_MAX_ORDERS,
         seed: None,
     };
     while let Some(arg) = args.next() {
@@ -68,6 +74,13 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
             "--error-rate" => options.error_rate = value()?.parse().map_err(|_| invalid("rate"))?,
             "--drop-rate" => options.drop_rate = value()?.parse().map_err(|_| invalid("rate"))?,
             "--seed" => options.seed = Some(value()?.parse().map_err(|_| invalid("seed"))?),
+            "--max-orders" => {
+                options.max_orders = value()?
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| invalid("max-orders"))?
+            }
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -136,6 +149,8 @@ async fn main() -> ExitCode {
     faults.set_latency(options.latency);
     faults.set_error_rate(options.error_rate);
     faults.set_drop_after_commit_rate(options.drop_rate);
+    sandbox.gooten.set_max_orders(options.max_orders);
+    sandbox.rewix.set_max_orders(options.max_orders);
 
     println!(
         "fulfillment-sandbox listening on http://{}",

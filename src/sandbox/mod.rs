@@ -23,6 +23,13 @@
 //!
 //! What each fake does is described on [`GootenSandbox`], [`BooticSandbox`] and [`RewixSandbox`]; fault injection
 //! on [`Faults`]. The `fulfillment-sandbox` binary serves all three on one port (their paths do not collide).
+//!
+//! Stored orders are bounded: the Gooten and Rewix fakes keep at most [`DEFAULT_MAX_ORDERS`] each (change it with
+//! `set_max_orders`, or `--max-orders` on the binary), evicting the oldest first. An evicted order is gone, as if
+//! never accepted: a lookup answers 404, a search does not list it, and its SourceId (Gooten) or client key
+//! (Rewix) may be used again; ids keep counting up, so none is handed out twice. Lookups by id and key, and
+//! Gooten's duplicate-SourceId check, go through indexes (O(1)), so a long load test stays as fast at the cap as
+//! at the start. The Bootic fake has no cap.
 
 mod bootic;
 mod faults;
@@ -30,6 +37,7 @@ mod gooten;
 mod http;
 mod rewix;
 mod server;
+mod store;
 
 use std::{io, net::SocketAddr, sync::Arc};
 
@@ -41,6 +49,7 @@ pub use self::{
     faults::{DEFAULT_SEED, Faults},
     gooten::GootenSandbox,
     rewix::{RewixSandbox, StockLevel},
+    store::DEFAULT_MAX_ORDERS,
 };
 
 /// All three fakes. [`Sandbox::start`] gives each its own port (and its own [`Faults`]); [`Sandbox::bind`] serves

@@ -19,7 +19,8 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::{
-    GState, GootenState, PARTNER_BILLING_KEY, SHIP_TO_REQUIRED, StoredOrder, authorize, body,
+    GState, GootenState, Inner, PARTNER_BILLING_KEY, SHIP_TO_REQUIRED, StoredOrder, authorize,
+    body,
     catalog::{Catalog, CurrencyInfo},
     catalog_item, country_failure, currency_code, empty_message, envelope, failure, get_ci,
     invalid, invalid_one, is_blank, not_found, not_valid, resolve_offer, ship_to_address, typed,
@@ -105,20 +106,17 @@ fn order_id(query: &Query, name: &str) -> Result<i64, Refusal> {
 
 /// The stored order with this GootenId, or Gooten's not-found envelope.
 fn by_gooten_id<'a>(
-    orders: &'a mut [StoredOrder],
+    inner: &'a mut Inner,
     name: &str,
     id: i64,
 ) -> Result<&'a mut StoredOrder, Refusal> {
-    orders
-        .iter_mut()
-        .find(|o| o.details.gooten_id == Some(id))
-        .ok_or_else(|| {
-            not_found(
-                name,
-                format!("No order was found with the Id '{id}'."),
-                &id.to_string(),
-            )
-        })
+    inner.by_gooten_id_mut(id).ok_or_else(|| {
+        not_found(
+            name,
+            format!("No order was found with the Id '{id}'."),
+            &id.to_string(),
+        )
+    })
 }
 
 /// An item's status as Gooten spells it (`"New"`), or empty when unknown.
@@ -214,7 +212,7 @@ async fn update_shipping_address(
         return Err(invalid(vec![failure]));
     }
     let mut inner = lock(&state.inner);
-    let order = by_gooten_id(&mut inner.orders, "orderId", id)?;
+    let order = by_gooten_id(&mut inner, "orderId", id)?;
     check_order_status(
         order,
         ADDRESS_OR_METHOD_STATUSES,
@@ -243,7 +241,7 @@ async fn update_shipping_method(
     }
     let change: t::ShippingMethodChange = body(&bytes, "ShippingMethodChange")?;
     let mut inner = lock(&state.inner);
-    let order = by_gooten_id(&mut inner.orders, "orderId", id)?;
+    let order = by_gooten_id(&mut inner, "orderId", id)?;
     let country = order
         .details
         .shipping_address
@@ -325,7 +323,7 @@ async fn cancel_order_items(State(state): GState, RawQuery(q): RawQuery, bytes: 
         ));
     }
     let mut inner = lock(&state.inner);
-    let order = by_gooten_id(&mut inner.orders, "orderId", id)?;
+    let order = by_gooten_id(&mut inner, "orderId", id)?;
     let mut errors = Vec::new();
     for (i, item_id) in request.ids.iter().enumerate() {
         let property = format!("CancelItems.Ids[{i}]");
@@ -399,7 +397,7 @@ async fn get_order_billing(State(state): GState, RawQuery(q): RawQuery) -> Answe
         .map(|code| currency_code(Some(code), "currency"))
         .transpose()?;
     let mut inner = lock(&state.inner);
-    let order = by_gooten_id(&mut inner.orders, "orderid", id)?;
+    let order = by_gooten_id(&mut inner, "orderid", id)?;
     let from = order_currency(&order.details);
     let to = target.unwrap_or(from);
     let convert = |amount: Decimal| to.amount(amount / from.per_usd * to.per_usd);

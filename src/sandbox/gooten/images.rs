@@ -46,11 +46,7 @@ impl GootenSandbox {
     /// Returns false for an unknown Safe Id.
     pub fn hold_for_personalization(&self, safe_id: &str) -> bool {
         let mut inner = lock(&self.state().inner);
-        let Some(order) = inner
-            .orders
-            .iter_mut()
-            .find(|o| o.details.id.as_deref() == Some(safe_id))
-        else {
+        let Some(order) = inner.by_safe_id_mut(safe_id) else {
             return false;
         };
         for item in &mut order.details.items {
@@ -207,11 +203,7 @@ async fn customize_order(State(state): GState, RawQuery(q): RawQuery, bytes: Byt
         return Err(invalid(errors));
     }
     let mut inner = lock(&state.inner);
-    let Some(order) = inner
-        .orders
-        .iter_mut()
-        .find(|o| o.details.id.as_deref() == Some(id.as_str()))
-    else {
+    let Some(order) = inner.by_safe_id_mut(&id) else {
         return Err(not_found(
             "id",
             format!("No order was found with the Id '{id}'."),

@@ -33,6 +33,8 @@ mod changes;
 mod errors;
 mod estimates;
 mod images;
+#[cfg(test)]
+mod index_tests;
 mod order_queries;
 mod orders;
 mod params;
@@ -60,6 +62,7 @@ use self::{
 use super::{
     http::{Answer, Query, Refusal, fnv, from_value_aspnet, json, lock, uuid_like},
     server::{Api, Server},
+    store::{KeyIndex, OrderStore},
 };
 use crate::gooten::types as t;
 
@@ -113,26 +116,28 @@ impl GootenSandbox {
         format!("http://{}/api", self.server.addr())
     }
 
-    /// How many orders were accepted.
+    /// How many orders are stored (accepted and not evicted: see [`Self::set_max_orders`]).
     pub fn order_count(&self) -> usize {
         lock(&self.state.inner).orders.len()
     }
 
+    /// Keeps at most `max` orders (at least 1; [`DEFAULT_MAX_ORDERS`](super::DEFAULT_MAX_ORDERS) when not set),
+    /// evicting the oldest first, now and whenever a new order would pass the cap. An evicted order is gone: a
+    /// lookup by its Safe Id, SourceId or GootenId answers 404, a search no longer lists it, and its SourceId may
+    /// be used again. Safe Ids and GootenIds keep counting up, so none is handed out twice.
+    pub fn set_max_orders(&self, max: usize) {
+        lock(&self.state.inner).set_max_orders(max);
+    }
+
     /// How many accepted orders carry this `SourceId` (more than one means a duplicate got through).
     pub fn orders_with_source_id(&self, source_id: &str) -> usize {
-        lock(&self.state.inner)
-            .orders
-            .iter()
-            .filter(|o| o.details.source_id.as_deref() == Some(source_id))
-            .count()
+        lock(&self.state.inner).by_source_id.get(source_id).count()
     }
 
     /// The stored order with this Safe Id, as `getOrder` returns it.
     pub fn order(&self, safe_id: &str) -> Option<t::OrderDetails> {
         lock(&self.state.inner)
-            .orders
-            .iter()
-            .find(|o| o.details.id.as_deref() == Some(safe_id))
+            .by_safe_id(safe_id)
             .map(|o| o.details.clone())
     }
 
@@ -140,11 +145,7 @@ impl GootenSandbox {
     /// had finished. Returns false for an unknown Safe Id.
     pub fn ship_order(&self, safe_id: &str, tracking_number: &str) -> bool {
         let mut inner = lock(&self.state.inner);
-        let Some(order) = inner
-            .orders
-            .iter_mut()
-            .find(|o| o.details.id.as_deref() == Some(safe_id))
-        else {
+        let Some(order) = inner.by_safe_id_mut(safe_id) else {
             return false;
         };
         for item in &mut order.details.items {
@@ -170,7 +171,10 @@ impl Default for GootenState {
     fn default() -> Self {
         GootenState {
             inner: Mutex::new(Inner {
-                orders: Vec::new(),
+                orders: OrderStore::default(),
+                by_safe_id: KeyIndex::default(),
+                by_source_id: KeyIndex::default(),
+                next_item_id: FIRST_ORDER_ITEM_ID,
                 preconfigured: Vec::new(),
                 stored_images: Vec::new(),
                 // Seeded: the same sequence of calls yields the same Safe Ids in every run.
@@ -181,7 +185,13 @@ impl Default for GootenState {
 }
 
 pub(super) struct Inner {
-    pub(super) orders: Vec<StoredOrder>,
+    /// Oldest first, at most the cap; the two indexes below and the GootenId (`FIRST_GOOTEN_ID` + the sequence
+    /// number) find an order in O(1) (`orders.rs`).
+    pub(super) orders: OrderStore<StoredOrder>,
+    by_safe_id: KeyIndex<String>,
+    by_source_id: KeyIndex<String>,
+    /// The OrderItemId the next order's first item gets.
+    next_item_id: i64,
     preconfigured: Vec<t::PreconfiguredProduct>,
     /// The images uploadImages stored, as listImages returns them.
     pub(super) stored_images: Vec<t::StoredImage>,

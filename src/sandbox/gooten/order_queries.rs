@@ -171,11 +171,7 @@ pub(super) async fn set_order_status(State(state): GState, RawQuery(q): RawQuery
         t::SetOrderStatusOrderStatusName::Hold => t::OrderItemStatus::Hold,
     };
     let mut inner = lock(&state.inner);
-    let Some(order) = inner
-        .orders
-        .iter_mut()
-        .find(|o| o.details.id.as_deref() == Some(id))
-    else {
+    let Some(order) = inner.by_safe_id_mut(id) else {
         return Err(not_found(
             "id",
             format!("No order was found with the Id '{id}'."),

@@ -264,10 +264,7 @@ impl Inner {
             .map(str::trim)
             .filter(|s| !s.is_empty());
         if let (Some(source_id), Some(true)) = (source_id, order.is_partner_source_id_unique)
-            && self
-                .orders
-                .iter()
-                .any(|o| o.details.source_id.as_deref() == Some(source_id))
+            && self.by_source_id.get(source_id).next().is_some()
         {
             errors.push(failure(
                 "Order.SourceId",
@@ -294,12 +291,7 @@ impl Inner {
         };
         let mut total = Decimal::ZERO;
         let mut discount = Decimal::ZERO;
-        let first_item_id = FIRST_ORDER_ITEM_ID
-            + self
-                .orders
-                .iter()
-                .map(|o| o.details.items.len() as i64)
-                .sum::<i64>();
+        let first_item_id = self.next_item_id;
         let images = items
             .iter()
             .map(|(_, _, item)| {
@@ -345,11 +337,12 @@ impl Inner {
             })
             .collect();
         let uuid = uuid_like(&mut self.rng);
-        let id = format!("{}-{uuid}", self.orders.len() + 1);
+        let seq = self.orders.next_seq();
+        let id = format!("{}-{uuid}", seq + 1);
         let last_group = uuid.rsplit('-').next().unwrap_or(&uuid);
         let details = t::OrderDetails {
             id: Some(id.clone()),
-            gooten_id: Some(FIRST_GOOTEN_ID + self.orders.len() as i64),
+            gooten_id: Some(FIRST_GOOTEN_ID + seq as i64),
             nice_id: Some(format!(
                 "{}-{}",
                 order.ship_to_address.last_name,
@@ -367,25 +360,59 @@ impl Inner {
             had_error: Some(false),
             ship_to_address: None,
         };
-        self.orders.push(StoredOrder {
+        self.next_item_id += details.items.len() as i64;
+        self.by_safe_id.insert(id.clone(), seq);
+        if let Some(source_id) = &details.source_id {
+            self.by_source_id.insert(source_id.clone(), seq);
+        }
+        let evicted = self.orders.push(StoredOrder {
             details,
             created: Utc::now(),
             pre_submit,
             images,
         });
+        self.unindex(evicted);
         Ok(id)
+    }
+
+    /// Removes evicted orders from the indexes.
+    fn unindex(&mut self, evicted: Vec<(u64, StoredOrder)>) {
+        for (seq, order) in evicted {
+            if let Some(id) = &order.details.id {
+                self.by_safe_id.remove_oldest(id.as_str(), seq);
+            }
+            if let Some(source_id) = &order.details.source_id {
+                self.by_source_id.remove_oldest(source_id.as_str(), seq);
+            }
+        }
+    }
+
+    pub(super) fn set_max_orders(&mut self, max: usize) {
+        let evicted = self.orders.set_cap(max);
+        self.unindex(evicted);
+    }
+
+    pub(super) fn by_safe_id(&self, id: &str) -> Option<&StoredOrder> {
+        let seq = self.by_safe_id.get(id).next_back()?;
+        self.orders.get(seq)
+    }
+
+    pub(super) fn by_safe_id_mut(&mut self, id: &str) -> Option<&mut StoredOrder> {
+        let seq = self.by_safe_id.get(id).next_back()?;
+        self.orders.get_mut(seq)
+    }
+
+    /// The order with this GootenId: its sequence number is the id less `FIRST_GOOTEN_ID`.
+    pub(super) fn by_gooten_id_mut(&mut self, id: i64) -> Option<&mut StoredOrder> {
+        let seq = u64::try_from(id.checked_sub(FIRST_GOOTEN_ID)?).ok()?;
+        self.orders.get_mut(seq)
     }
 
     /// By Safe Id, else by SourceId (the newest order with it).
     pub(super) fn find(&self, id: &str) -> Option<&StoredOrder> {
-        self.orders
-            .iter()
-            .find(|o| o.details.id.as_deref() == Some(id))
-            .or_else(|| {
-                self.orders
-                    .iter()
-                    .rev()
-                    .find(|o| o.details.source_id.as_deref() == Some(id))
-            })
+        self.by_safe_id(id).or_else(|| {
+            let seq = self.by_source_id.get(id).next_back()?;
+            self.orders.get(seq)
+        })
     }
 }

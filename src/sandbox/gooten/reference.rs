@@ -95,11 +95,7 @@ pub(super) async fn validate_payment(State(state): GState, RawQuery(q): RawQuery
     let order_id = required(&query, "OrderId")?;
     let paypal_key = required(&query, "PayPalKey")?;
     let mut inner = lock(&state.inner);
-    let Some(order) = inner
-        .orders
-        .iter_mut()
-        .find(|o| o.details.id.as_deref() == Some(order_id))
-    else {
+    let Some(order) = inner.by_safe_id_mut(order_id) else {
         return Err(not_found(
             "OrderId",
             format!("No order was found with the Id '{order_id}'."),

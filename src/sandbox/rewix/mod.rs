@@ -41,6 +41,7 @@ use self::{
 use super::{
     http::{Answer, Refusal, basic_credentials, lock, text},
     server::{Api, Server},
+    store::{KeyIndex, OrderStore},
 };
 use crate::rewix::types as t;
 
@@ -106,26 +107,28 @@ impl RewixSandbox {
         lock(&self.state.inner).catalog.touch(stock_id);
     }
 
-    /// How many orders were created in total.
+    /// Keeps at most `max` orders (at least 1; [`DEFAULT_MAX_ORDERS`](super::DEFAULT_MAX_ORDERS) when not set),
+    /// evicting the oldest first, now and whenever a new order would pass the cap. An evicted order is gone: a
+    /// lookup by its client key or order id answers 404 (its return rows stay, but no new return can be
+    /// requested against it), and its key may be used again. Order ids keep counting up.
+    pub fn set_max_orders(&self, max: usize) {
+        lock(&self.state.inner).set_max_orders(max);
+    }
+
+    /// How many orders are stored (created and not evicted: see [`Self::set_max_orders`]).
     pub fn order_count(&self) -> usize {
         lock(&self.state.inner).orders.len()
     }
 
     /// How many orders were created with this client `key` (more than one means a duplicate got through).
     pub fn orders_with_key(&self, key: &str) -> usize {
-        lock(&self.state.inner)
-            .orders
-            .iter()
-            .filter(|o| o.key == key)
-            .count()
+        lock(&self.state.inner).by_key.get(key).count()
     }
 
     /// The units of each model in the order with this Rewix id (after capping), in request order.
     pub fn order_items(&self, order_id: i64) -> Option<Vec<(i64, i32)>> {
         lock(&self.state.inner)
-            .orders
-            .iter()
-            .find(|o| o.order_id == order_id)
+            .order(order_id)
             .map(|o| o.items.clone())
     }
 
@@ -133,7 +136,7 @@ impl RewixSandbox {
     /// for an unknown order id.
     pub fn dispatch_order(&self, order_id: i64, tracking_code: &str) -> bool {
         let mut inner = lock(&self.state.inner);
-        let Some(order) = inner.orders.iter_mut().find(|o| o.order_id == order_id) else {
+        let Some(order) = inner.order_mut(order_id) else {
             return false;
         };
         order.status = 3;
@@ -151,8 +154,9 @@ pub(crate) struct RewixState {
 
 pub(crate) struct Inner {
     pub(crate) stock: BTreeMap<i64, StockLevel>,
-    pub(crate) orders: Vec<OrderRecord>,
-    next_order_id: i64,
+    /// Oldest first, at most the cap; an order's id is `FIRST_ORDER_ID` + its sequence number.
+    pub(crate) orders: OrderStore<OrderRecord>,
+    by_key: KeyIndex<String>,
     pub(crate) catalog: Catalog,
     pub(crate) returns: Vec<ReturnRow>,
 }
@@ -165,6 +169,44 @@ pub(crate) struct OrderRecord {
     pub(crate) items: Vec<(i64, i32)>,
     carrier_name: Option<String>,
     tracking_code: Option<String>,
+}
+
+/// The id of the first order (later ones count up from it).
+const FIRST_ORDER_ID: i64 = 130;
+
+impl Inner {
+    /// The stored order with this id, in O(1).
+    pub(crate) fn order(&self, order_id: i64) -> Option<&OrderRecord> {
+        let seq = u64::try_from(order_id.checked_sub(FIRST_ORDER_ID)?).ok()?;
+        self.orders.get(seq)
+    }
+
+    fn order_mut(&mut self, order_id: i64) -> Option<&mut OrderRecord> {
+        let seq = u64::try_from(order_id.checked_sub(FIRST_ORDER_ID)?).ok()?;
+        self.orders.get_mut(seq)
+    }
+
+    /// Stores an order under the next id, evicting the oldest past the cap; returns the id.
+    fn store_order(&mut self, order: impl FnOnce(i64) -> OrderRecord) -> i64 {
+        let seq = self.orders.next_seq();
+        let order_id = FIRST_ORDER_ID + seq as i64;
+        let record = order(order_id);
+        self.by_key.insert(record.key.clone(), seq);
+        let evicted = self.orders.push(record);
+        self.unindex(evicted);
+        order_id
+    }
+
+    fn set_max_orders(&mut self, max: usize) {
+        let evicted = self.orders.set_cap(max);
+        self.unindex(evicted);
+    }
+
+    fn unindex(&mut self, evicted: Vec<(u64, OrderRecord)>) {
+        for (seq, order) in evicted {
+            self.by_key.remove_oldest(order.key.as_str(), seq);
+        }
+    }
 }
 
 /// The carriers of the sandbox account: id, name, cost in EUR.
@@ -195,8 +237,8 @@ impl Default for RewixState {
         RewixState {
             inner: Mutex::new(Inner {
                 stock,
-                orders: Vec::new(),
-                next_order_id: 130,
+                orders: OrderStore::default(),
+                by_key: KeyIndex::default(),
                 catalog: Catalog::with_examples(),
                 returns: Vec::new(),
             }),

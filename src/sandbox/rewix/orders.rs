@@ -135,9 +135,7 @@ pub(super) async fn send_dropshipping_order(
             .carrier
             .and_then(|c| CARRIERS.iter().find(|(id, ..)| *id == c))
             .map(|(_, name, _)| name.to_string());
-        let order_id = inner.next_order_id;
-        inner.next_order_id += 1;
-        inner.orders.push(OrderRecord {
+        let order_id = inner.store_order(|order_id| OrderRecord {
             order_id,
             key: order.key,
             // 5 BOOKED is what the status table gives for orders "created by the Send Order API"; an order with
@@ -168,9 +166,9 @@ pub(super) async fn get_orders_by_client_key(
     authorize(&headers)?;
     let inner = lock(&state.inner);
     let orders: Vec<t::ClientOrder> = inner
-        .orders
-        .iter()
-        .filter(|o| o.key == key)
+        .by_key
+        .get(key.as_str())
+        .filter_map(|seq| inner.orders.get(seq))
         .map(Inner::client_order)
         .collect();
     if orders.is_empty() {
@@ -186,10 +184,7 @@ pub(super) async fn get_orders_by_server_key(
 ) -> Answer {
     authorize(&headers)?;
     let inner = lock(&state.inner);
-    let order = order_id
-        .parse::<i64>()
-        .ok()
-        .and_then(|id| inner.orders.iter().find(|o| o.order_id == id));
+    let order = order_id.parse::<i64>().ok().and_then(|id| inner.order(id));
     match order {
         Some(order) => Ok(respond(
             &headers,

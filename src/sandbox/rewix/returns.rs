@@ -61,7 +61,7 @@ impl Inner {
             message: Some(message),
             ids: Vec::new(),
         };
-        let Some(order) = self.orders.iter().find(|o| o.order_id == request.order_id) else {
+        let Some(order) = self.order(request.order_id) else {
             return refuse(1, format!("Order {} not found", request.order_id));
         };
         if request.returned_good_request_item.is_empty() {
@@ -203,7 +203,7 @@ pub(crate) async fn returns_by_server_key(
     let Some(order_id) = order_id
         .parse::<i64>()
         .ok()
-        .filter(|id| inner.orders.iter().any(|o| o.order_id == *id))
+        .filter(|id| inner.order(*id).is_some())
     else {
         return Err(text(StatusCode::NOT_FOUND, "Order not found").into());
     };
