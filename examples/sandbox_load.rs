@@ -139,6 +139,9 @@ fn rss_mib() -> f64 {
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
+    // This example's own reqwest client (the load loop is the application here, so it may choose the process's
+    // crypto provider; the library never does).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let levels: Vec<u64> = std::env::args()
         .skip(1)
         .map(|a| a.parse().expect("a fill level"))
