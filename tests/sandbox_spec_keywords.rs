@@ -6,14 +6,13 @@
 mod support;
 
 use fulfillment_apis::{
-    bootic::types as bt,
     gooten::types as gt,
     sandbox::{BooticSandbox, GootenSandbox},
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use support::sandbox_bootic::{http, token};
+use support::sandbox_bootic::{first_field_error, http, token};
 
 const RECIPE: &str = GootenSandbox::RECIPE_ID;
 
@@ -128,20 +127,10 @@ async fn bootic_product_and_contact_page_sizes_are_int32() {
                 .send()
                 .await
                 .unwrap();
-            assert_eq!(
-                response.status(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "{url} {name}={value}"
-            );
-            let errors = response
-                .json::<bt::Error>()
-                .await
-                .unwrap()
-                .embedded
-                .unwrap()
-                .errors;
-            assert_eq!(errors[0].field, name);
-            assert_eq!(errors[0].messages, [message], "{url} {name}={value}");
+            let context = format!("{url} {name}={value}");
+            let (field, messages) = first_field_error(response, &context).await;
+            assert_eq!(field, name);
+            assert_eq!(messages, [message], "{context}");
         }
         let response = http()
             .get(url.as_str())

@@ -42,3 +42,39 @@ pub async fn create(bootic: &BooticSandbox, token: &str, body: Value) -> reqwest
         .await
         .unwrap()
 }
+
+/// How many of the shop's orders the listing with `query` counts (`total_items`).
+pub async fn order_count(bootic: &BooticSandbox, token: &str, query: &[(&str, &str)]) -> i64 {
+    let list: fulfillment_apis::bootic::types::OrderList = http()
+        .get(orders_url(bootic))
+        .bearer_auth(token)
+        .query(query)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    list.total_items
+}
+
+/// The first field error of a 422 answer (its field and messages), `context` naming the request in a failure.
+pub async fn first_field_error(
+    response: reqwest::Response,
+    context: &str,
+) -> (String, Vec<String>) {
+    assert_eq!(
+        response.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{context}"
+    );
+    let errors = response
+        .json::<fulfillment_apis::bootic::types::Error>()
+        .await
+        .unwrap()
+        .embedded
+        .unwrap()
+        .errors;
+    let first = errors.into_iter().next().expect("a field error");
+    (first.field, first.messages)
+}
