@@ -10,7 +10,7 @@ use crate::Amount;
 use super::types;
 
 /// How one item ships: a speed ([`types::ShipType`]) or a carrier method id from
-/// [`getShippingPrices`](super::generated::Client::get_shipping_prices). Gooten takes exactly one of the two
+/// [`getShippingPrices`](super::api::Api::get_shipping_prices). Gooten takes exactly one of the two
 /// per item; this type makes "neither" and "both" impossible to write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Shipping {
