@@ -18,17 +18,28 @@ use serde::de::{
 };
 
 /// A deserializer whose structs match property names ignoring ASCII case.
-pub(crate) struct CaseInsensitive<D>(pub D);
+///
+/// With `EXACT_FIRST` the names are handed to the type as they are, and only a property the type ignored is
+/// compared with its names ignoring case: a match stops decoding with [`REDO`] (the property's value is gone)
+/// and [`from_slice`] decodes again without `EXACT_FIRST`, mapping every name. Answers spelled as the spec
+/// spells them (nearly all) so cost one ordinary decode instead of a name search for every property.
+pub(crate) struct CaseInsensitive<D, const EXACT_FIRST: bool = false>(pub D);
+
+/// The error that stops an `EXACT_FIRST` decode: a property name matched the type only ignoring case.
+const REDO: &str =
+    "fulfillment-apis: a property name differs from the spec only in case; decode again";
 
 macro_rules! forward {
     ($($method:ident)*) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-            self.0.$method(Wrap(visitor))
+            self.0.$method(Wrap::<_, EXACT_FIRST>(visitor))
         }
     )*};
 }
 
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for CaseInsensitive<D> {
+impl<'de, D: Deserializer<'de>, const EXACT_FIRST: bool> Deserializer<'de>
+    for CaseInsensitive<D, EXACT_FIRST>
+{
     type Error = D::Error;
 
     forward! {
@@ -44,7 +55,8 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for CaseInsensitive<D> {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
-        self.0.deserialize_unit_struct(name, Wrap(visitor))
+        self.0
+            .deserialize_unit_struct(name, Wrap::<_, EXACT_FIRST>(visitor))
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
@@ -52,7 +64,8 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for CaseInsensitive<D> {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
-        self.0.deserialize_newtype_struct(name, Wrap(visitor))
+        self.0
+            .deserialize_newtype_struct(name, Wrap::<_, EXACT_FIRST>(visitor))
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(
@@ -60,7 +73,8 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for CaseInsensitive<D> {
         len: usize,
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
-        self.0.deserialize_tuple(len, Wrap(visitor))
+        self.0
+            .deserialize_tuple(len, Wrap::<_, EXACT_FIRST>(visitor))
     }
 
     fn deserialize_tuple_struct<V: Visitor<'de>>(
@@ -69,7 +83,8 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for CaseInsensitive<D> {
         len: usize,
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
-        self.0.deserialize_tuple_struct(name, len, Wrap(visitor))
+        self.0
+            .deserialize_tuple_struct(name, len, Wrap::<_, EXACT_FIRST>(visitor))
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -78,8 +93,11 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for CaseInsensitive<D> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
-        self.0
-            .deserialize_struct(name, fields, StructVisitor { fields, visitor })
+        self.0.deserialize_struct(
+            name,
+            fields,
+            StructVisitor::<_, EXACT_FIRST> { fields, visitor },
+        )
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -88,7 +106,8 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for CaseInsensitive<D> {
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
-        self.0.deserialize_enum(name, variants, Wrap(visitor))
+        self.0
+            .deserialize_enum(name, variants, Wrap::<_, EXACT_FIRST>(visitor))
     }
 
     fn is_human_readable(&self) -> bool {
@@ -97,12 +116,15 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for CaseInsensitive<D> {
 }
 
 /// Wraps a visitor, a seed or an access so that everything below it is decoded case-insensitively too.
-struct Wrap<T>(T);
+struct Wrap<T, const EXACT_FIRST: bool>(T);
 
-impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Wrap<S> {
+impl<'de, S: DeserializeSeed<'de>, const EXACT_FIRST: bool> DeserializeSeed<'de>
+    for Wrap<S, EXACT_FIRST>
+{
     type Value = S::Value;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
-        self.0.deserialize(CaseInsensitive(deserializer))
+        self.0
+            .deserialize(CaseInsensitive::<_, EXACT_FIRST>(deserializer))
     }
 }
 
@@ -114,7 +136,7 @@ macro_rules! visit_plain {
     )*};
 }
 
-impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
+impl<'de, V: Visitor<'de>, const EXACT_FIRST: bool> Visitor<'de> for Wrap<V, EXACT_FIRST> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -135,32 +157,34 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
         self.0.visit_unit()
     }
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
-        self.0.visit_some(CaseInsensitive(deserializer))
+        self.0
+            .visit_some(CaseInsensitive::<_, EXACT_FIRST>(deserializer))
     }
     fn visit_newtype_struct<D: Deserializer<'de>>(
         self,
         deserializer: D,
     ) -> Result<V::Value, D::Error> {
-        self.0.visit_newtype_struct(CaseInsensitive(deserializer))
+        self.0
+            .visit_newtype_struct(CaseInsensitive::<_, EXACT_FIRST>(deserializer))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-        self.0.visit_seq(Wrap(seq))
+        self.0.visit_seq(Wrap::<_, EXACT_FIRST>(seq))
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        self.0.visit_map(Wrap(map))
+        self.0.visit_map(Wrap::<_, EXACT_FIRST>(map))
     }
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
-        self.0.visit_enum(Wrap(data))
+        self.0.visit_enum(Wrap::<_, EXACT_FIRST>(data))
     }
 }
 
-impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Wrap<A> {
+impl<'de, A: SeqAccess<'de>, const EXACT_FIRST: bool> SeqAccess<'de> for Wrap<A, EXACT_FIRST> {
     type Error = A::Error;
     fn next_element_seed<T: DeserializeSeed<'de>>(
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, A::Error> {
-        self.0.next_element_seed(Wrap(seed))
+        self.0.next_element_seed(Wrap::<_, EXACT_FIRST>(seed))
     }
     fn size_hint(&self) -> Option<usize> {
         self.0.size_hint()
@@ -168,7 +192,7 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Wrap<A> {
 }
 
 /// A map whose keys are kept as they are (a `BTreeMap` field) and whose values are wrapped.
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for Wrap<A> {
+impl<'de, A: MapAccess<'de>, const EXACT_FIRST: bool> MapAccess<'de> for Wrap<A, EXACT_FIRST> {
     type Error = A::Error;
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
@@ -177,16 +201,16 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Wrap<A> {
         self.0.next_key_seed(seed)
     }
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
-        self.0.next_value_seed(Wrap(seed))
+        self.0.next_value_seed(Wrap::<_, EXACT_FIRST>(seed))
     }
     fn size_hint(&self) -> Option<usize> {
         self.0.size_hint()
     }
 }
 
-impl<'de, A: EnumAccess<'de>> EnumAccess<'de> for Wrap<A> {
+impl<'de, A: EnumAccess<'de>, const EXACT_FIRST: bool> EnumAccess<'de> for Wrap<A, EXACT_FIRST> {
     type Error = A::Error;
-    type Variant = Wrap<A::Variant>;
+    type Variant = Wrap<A::Variant, EXACT_FIRST>;
     fn variant_seed<T: DeserializeSeed<'de>>(
         self,
         seed: T,
@@ -196,16 +220,18 @@ impl<'de, A: EnumAccess<'de>> EnumAccess<'de> for Wrap<A> {
     }
 }
 
-impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Wrap<A> {
+impl<'de, A: VariantAccess<'de>, const EXACT_FIRST: bool> VariantAccess<'de>
+    for Wrap<A, EXACT_FIRST>
+{
     type Error = A::Error;
     fn unit_variant(self) -> Result<(), A::Error> {
         self.0.unit_variant()
     }
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, A::Error> {
-        self.0.newtype_variant_seed(Wrap(seed))
+        self.0.newtype_variant_seed(Wrap::<_, EXACT_FIRST>(seed))
     }
     fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
-        self.0.tuple_variant(len, Wrap(visitor))
+        self.0.tuple_variant(len, Wrap::<_, EXACT_FIRST>(visitor))
     }
     fn struct_variant<V: Visitor<'de>>(
         self,
@@ -213,38 +239,43 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Wrap<A> {
         visitor: V,
     ) -> Result<V::Value, A::Error> {
         self.0
-            .struct_variant(fields, StructVisitor { fields, visitor })
+            .struct_variant(fields, StructVisitor::<_, EXACT_FIRST> { fields, visitor })
     }
 }
 
 /// The visitor of a struct: its map's keys are matched against `fields` ignoring case.
-struct StructVisitor<V> {
+struct StructVisitor<V, const EXACT_FIRST: bool> {
     fields: &'static [&'static str],
     visitor: V,
 }
 
-impl<'de, V: Visitor<'de>> Visitor<'de> for StructVisitor<V> {
+impl<'de, V: Visitor<'de>, const EXACT_FIRST: bool> Visitor<'de> for StructVisitor<V, EXACT_FIRST> {
     type Value = V::Value;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.visitor.expecting(f)
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        self.visitor.visit_map(StructFields {
+        self.visitor.visit_map(StructFields::<'de, A, EXACT_FIRST> {
             fields: self.fields,
             map,
+            key: Cow::Borrowed(""),
         })
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-        self.visitor.visit_seq(Wrap(seq))
+        self.visitor.visit_seq(Wrap::<_, EXACT_FIRST>(seq))
     }
 }
 
-struct StructFields<A> {
+struct StructFields<'de, A, const EXACT_FIRST: bool> {
     fields: &'static [&'static str],
     map: A,
+    /// The last property name read (`EXACT_FIRST` only), to look at if the type ignores its value.
+    key: Cow<'de, str>,
 }
 
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for StructFields<A> {
+impl<'de, A: MapAccess<'de>, const EXACT_FIRST: bool> MapAccess<'de>
+    for StructFields<'de, A, EXACT_FIRST>
+{
     type Error = A::Error;
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
@@ -253,6 +284,16 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for StructFields<A> {
         let Some(Key(key)) = self.map.next_key::<Key<'de>>()? else {
             return Ok(None);
         };
+        if EXACT_FIRST {
+            let field = match &key {
+                Cow::Borrowed(key) => {
+                    seed.deserialize(de::value::BorrowedStrDeserializer::new(key))
+                }
+                Cow::Owned(key) => seed.deserialize(de::value::StrDeserializer::new(key)),
+            };
+            self.key = key;
+            return field.map(Some);
+        }
         let expected = self
             .fields
             .iter()
@@ -273,10 +314,123 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for StructFields<A> {
         }
     }
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
-        self.map.next_value_seed(Wrap(seed))
+        if !EXACT_FIRST {
+            return self.map.next_value_seed(Wrap::<_, false>(seed));
+        }
+        let mut ignored = false;
+        let value = self.map.next_value_seed(Ignored {
+            seed,
+            ignored: &mut ignored,
+        })?;
+        // The type has no property of this exact name. If it has one of this name in another case, its value
+        // was just skipped: decode again, mapping names.
+        if ignored
+            && self
+                .fields
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(&self.key))
+        {
+            return Err(de::Error::custom(REDO));
+        }
+        Ok(value)
     }
     fn size_hint(&self) -> Option<usize> {
         self.map.size_hint()
+    }
+}
+
+/// The seed of a property's value in an `EXACT_FIRST` decode: notes whether the type skipped the value
+/// (asked for `deserialize_ignored_any`, as a derived `Deserialize` does for a property it does not have).
+struct Ignored<'a, S> {
+    seed: S,
+    ignored: &'a mut bool,
+}
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Ignored<'_, S> {
+    type Value = S::Value;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
+        self.seed.deserialize(NoteIgnored {
+            inner: CaseInsensitive::<_, true>(deserializer),
+            ignored: self.ignored,
+        })
+    }
+}
+
+struct NoteIgnored<'a, D> {
+    inner: D,
+    ignored: &'a mut bool,
+}
+
+macro_rules! forward_noted {
+    ($($method:ident)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            self.inner.$method(visitor)
+        }
+    )*};
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for NoteIgnored<'_, D> {
+    type Error = D::Error;
+
+    forward_noted! {
+        deserialize_any deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_u128
+        deserialize_f32 deserialize_f64 deserialize_char deserialize_str deserialize_string
+        deserialize_bytes deserialize_byte_buf deserialize_option deserialize_unit deserialize_seq
+        deserialize_map deserialize_identifier
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        *self.ignored = true;
+        self.inner.deserialize_ignored_any(visitor)
+    }
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.inner.deserialize_unit_struct(name, visitor)
+    }
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.inner.deserialize_newtype_struct(name, visitor)
+    }
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.inner.deserialize_tuple(len, visitor)
+    }
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.inner.deserialize_tuple_struct(name, len, visitor)
+    }
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.inner.deserialize_struct(name, fields, visitor)
+    }
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.inner.deserialize_enum(name, variants, visitor)
+    }
+    fn is_human_readable(&self) -> bool {
+        self.inner.is_human_readable()
     }
 }
 
@@ -306,9 +460,19 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
 }
 
 /// Decodes `T` from JSON `bytes`, matching property names ignoring case, and refuses trailing content.
+///
+/// First with the names as they are (one ordinary decode when the answer spells them as the spec does); again,
+/// mapping every name, only if a property the type skipped matches one of its names ignoring case.
 pub(crate) fn from_slice<T: de::DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
+    match decode::<T, true>(bytes) {
+        Err(e) if e.is_data() && e.to_string().starts_with(REDO) => decode::<T, false>(bytes),
+        done => done,
+    }
+}
+
+fn decode<T: de::DeserializeOwned, const EXACT_FIRST: bool>(bytes: &[u8]) -> serde_json::Result<T> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = T::deserialize(CaseInsensitive(&mut deserializer))?;
+    let value = T::deserialize(CaseInsensitive::<_, EXACT_FIRST>(&mut deserializer))?;
     deserializer.end()?;
     Ok(value)
 }
@@ -317,7 +481,7 @@ pub(crate) fn from_slice<T: de::DeserializeOwned>(bytes: &[u8]) -> serde_json::R
 mod tests {
     use serde::Deserialize;
 
-    #[derive(Debug, Deserialize, PartialEq)]
+    #[derive(Debug, Deserialize, PartialEq, Clone)]
     struct Line {
         #[serde(rename = "Sku")]
         sku: String,
@@ -348,6 +512,33 @@ mod tests {
         // Exact decoding drops the list silently: the failure this module exists for.
         let exact: Page = serde_json::from_slice(json).unwrap();
         assert!(exact.products.is_empty());
+    }
+
+    /// Both passes agree: names as the spec spells them decode in the first pass, names in another case (at
+    /// any depth, in escaped keys too) make the second pass map them, and the value is the same either way.
+    #[test]
+    fn the_exact_first_pass_and_the_mapping_pass_agree() {
+        let spelled = br#"{"PreconfiguredProducts":[{"Sku":"A","Quantity":1}],"Meta":{"k":"v"},
+            "Next":{"PreconfiguredProducts":[{"Sku":"B","Quantity":2}]}}"#;
+        let exact: Page = super::decode::<Page, true>(spelled).unwrap();
+        assert_eq!(exact, super::decode::<Page, false>(spelled).unwrap());
+        assert_eq!(exact, super::from_slice::<Page>(spelled).unwrap());
+        for differently in [
+            &br#"{"PreconfiguredProducts":[{"Sku":"A","Quantity":1}],"Meta":{"k":"v"},
+                "Next":{"PreconfiguredProducts":[{"SKU":"B","Quantity":2}]}}"#[..],
+            br#"{"preconfiguredproducts":[{"Sku":"A","Quantity":1}],"Meta":{"k":"v"},
+                "Next":{"PreconfiguredProducts":[{"Sku":"B","Quantity":2}]}}"#,
+            br#"{"PreconfiguredProducts":[{"Sku":"A","Quantity":1}],"Meta":{"k":"v"},
+                "Next":{"PreconfiguredProducts":[{"Sku":"B","Quantity":2}],"nExt":null}}"#,
+        ] {
+            let first = super::decode::<Page, true>(differently).unwrap_err();
+            assert!(first.to_string().starts_with(super::REDO), "{first}");
+            let mapped: Page = super::from_slice(differently).unwrap();
+            assert_eq!(mapped.products, exact.products);
+        }
+        // A property the type does not have at all, in any case, is skipped in the first pass.
+        let extra = br#"{"PreconfiguredProducts":[],"Unknown":{"Sku":1},"Next":null}"#;
+        assert!(super::decode::<Page, true>(extra).is_ok());
     }
 
     #[test]

@@ -141,7 +141,7 @@ pub(crate) fn from_value_strict<T: DeserializeOwned>(
 pub(crate) fn from_value_aspnet<T: DeserializeOwned>(
     value: &Value,
 ) -> Result<T, serde_json::Error> {
-    T::deserialize(CaseInsensitive(NoNull {
+    T::deserialize(CaseInsensitive::<_, false>(NoNull {
         value,
         path: String::new(),
         lenient: true,
