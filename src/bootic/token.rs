@@ -281,7 +281,7 @@ impl TokenManager {
         let answer = match transport::send(&self.http, request, self.max_response_bytes).await {
             Ok(answer) => answer,
             Err(Failure::Transport(e)) => return Err(no_answer(e)),
-            Err(Failure::Refused(refused)) => {
+            Err(Failure::Refused(refused, _)) => {
                 return Err(refused
                     .with_provider(Provider::Bootic)
                     .with_operation(TOKEN_OPERATION));

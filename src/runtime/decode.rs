@@ -10,6 +10,7 @@ use std::any::Any;
 
 use bytes::Bytes;
 use http::StatusCode;
+use reqwest::ResponseBuilderExt;
 use serde::de::DeserializeOwned;
 
 use super::case_insensitive;
@@ -36,10 +37,12 @@ pub(crate) fn decoder<T: DeserializeOwned + Send + 'static>() -> Decoder {
 /// response" path without reading a body.
 const STAND_IN_STATUS: u16 = 599;
 
-/// The answer handed to the generated code once the runtime has decoded (or refused) the real one.
-pub(crate) fn stand_in() -> reqwest::Response {
+/// The answer handed to the generated code once the runtime has decoded (or refused) the real one, as if from
+/// `url` (given, because a response without one parses a placeholder URL every time).
+pub(crate) fn stand_in(url: url::Url) -> reqwest::Response {
     let response = http::Response::builder()
         .status(StatusCode::from_u16(STAND_IN_STATUS).expect("a valid status"))
+        .url(url)
         .body(Bytes::new())
         .expect("a static response");
     reqwest::Response::from(response)

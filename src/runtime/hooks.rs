@@ -13,6 +13,7 @@ use std::{
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, StatusCode};
 use progenitor_client::{OperationInfo, ResponseValue};
+use reqwest::ResponseBuilderExt;
 use tracing::{Instrument, field::Empty};
 
 use super::{
@@ -184,9 +185,9 @@ impl Runtime {
                     Attempt::Done(response)
                 }
             }
-            Err(Failure::Refused(failure)) => {
+            Err(Failure::Refused(failure, url)) => {
                 tracing::warn!(attempt, elapsed_ms, error = %failure, "answer refused");
-                Attempt::Done(Ok(self.refuse(failure, op)))
+                Attempt::Done(Ok(self.refuse(failure, op, url)))
             }
             Err(Failure::Transport(error)) => {
                 tracing::debug!(
@@ -222,11 +223,16 @@ impl Runtime {
     /// Records an answer the runtime refused to use (too large, redirected) as the call's failure, and hands
     /// progenitor a stand-in error answer so the generated code takes its error path; the error mapping then
     /// returns the recorded failure.
-    fn refuse(&self, failure: Error, op: &'static OperationMeta) -> reqwest::Response {
+    fn refuse(
+        &self,
+        failure: Error,
+        op: &'static OperationMeta,
+        url: url::Url,
+    ) -> reqwest::Response {
         // The server answered, so a non-idempotent request may have been applied.
         let failure = failure.with_outcome_unknown(!op.idempotent);
         record(|r| r.failure = Some(failure));
-        decode::stand_in()
+        decode::stand_in(url)
     }
 
     /// Records the answer for the error mapping and rebuilds a response for the generated code. A 2xx answer
@@ -263,7 +269,7 @@ impl Runtime {
                     });
                 }
             }
-            return decode::stand_in();
+            return decode::stand_in(answer.url);
         }
         // Kept for every answer (a cheap reference-counted clone): even a success status the spec does not
         // list, or a 2xx body that does not decode, must come back to the caller. Scrubbed when it becomes
@@ -283,7 +289,8 @@ impl Runtime {
         };
         let mut builder = http::Response::builder()
             .status(status)
-            .version(answer.version);
+            .version(answer.version)
+            .url(answer.url);
         if let Some(headers) = builder.headers_mut() {
             *headers = answer.headers;
             if status != answer.status {

@@ -19,6 +19,8 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
 /// An answer read in full.
 pub(crate) struct Answer {
+    /// Where the request went (and so where the answer came from: redirected answers are refused).
+    pub url: url::Url,
     pub status: StatusCode,
     pub version: http::Version,
     pub headers: HeaderMap,
@@ -29,8 +31,9 @@ pub(crate) struct Answer {
 pub(crate) enum Failure {
     /// No answer, or the connection failed while reading it.
     Transport(reqwest::Error),
-    /// An answer arrived but must not be used (too large, or from a redirect target).
-    Refused(Error),
+    /// An answer arrived but must not be used (too large, or from a redirect target); the URL the request
+    /// went to.
+    Refused(Error, url::Url),
 }
 
 /// Sends `request` with `http` and reads the answer, at most `limit` bytes of body.
@@ -41,8 +44,10 @@ pub(crate) async fn send(
 ) -> Result<Answer, Failure> {
     let sent_to = request.url().clone();
     let response = http.execute(request).await.map_err(Failure::Transport)?;
-    refuse_redirected(&sent_to, &response).map_err(Failure::Refused)?;
-    read(response, limit).await
+    if let Err(refused) = refuse_redirected(&sent_to, &response) {
+        return Err(Failure::Refused(refused, sent_to));
+    }
+    read(sent_to, response, limit).await
 }
 
 /// Refuses an answer that does not come from the URL the request was sent to: the caller's HTTP client
@@ -66,9 +71,13 @@ pub(crate) fn refuse_redirected(
 
 /// Reads the body of `response`, refusing it as soon as it is known to exceed `limit` bytes: from its
 /// `Content-Length` before reading anything, or while it streams.
-pub(crate) async fn read(mut response: reqwest::Response, limit: usize) -> Result<Answer, Failure> {
+async fn read(
+    url: url::Url,
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Answer, Failure> {
     let status = response.status();
-    let too_large = || {
+    let too_large = |url: url::Url| {
         Failure::Refused(
             Error::new(ErrorKind::ResponseTooLarge)
                 .with_status(status)
@@ -76,29 +85,43 @@ pub(crate) async fn read(mut response: reqwest::Response, limit: usize) -> Resul
                     "the answer body is larger than the limit of {limit} bytes, so it was not kept (raise it with \
                      with_max_response_bytes if the answer is legitimate)"
                 )),
+            url,
         )
     };
     if response
         .content_length()
         .is_some_and(|announced| announced > limit as u64)
     {
-        return Err(too_large());
+        return Err(too_large(url));
     }
-    let capacity = response
-        .content_length()
-        .map_or(8 * 1024, |n| n as usize)
-        .min(limit);
-    let mut body = BytesMut::with_capacity(capacity);
+    // The first chunk is kept as it is: most answers arrive whole in one, and then nothing is copied.
+    let mut first = Bytes::new();
+    let mut rest: Option<BytesMut> = None;
     while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
-        if body.len() + chunk.len() > limit {
-            return Err(too_large());
+        let so_far = rest.as_ref().map_or(first.len(), BytesMut::len);
+        if so_far + chunk.len() > limit {
+            return Err(too_large(url));
         }
-        body.extend_from_slice(&chunk);
+        match &mut rest {
+            None if first.is_empty() => first = chunk,
+            None => {
+                let capacity = response
+                    .content_length()
+                    .map_or(2 * (first.len() + chunk.len()), |n| n as usize)
+                    .min(limit);
+                let mut body = BytesMut::with_capacity(capacity);
+                body.extend_from_slice(&first);
+                body.extend_from_slice(&chunk);
+                rest = Some(body);
+            }
+            Some(body) => body.extend_from_slice(&chunk),
+        }
     }
     Ok(Answer {
+        url,
         status,
         version: response.version(),
         headers: std::mem::take(response.headers_mut()),
-        body: body.freeze(),
+        body: rest.map_or(first, BytesMut::freeze),
     })
 }
