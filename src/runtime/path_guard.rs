@@ -28,14 +28,22 @@ pub(crate) fn check(base_path: &str, template: &str, path: &str, operation: &str
             "the request path {path:?} left the base path {base_path:?}"
         ));
     };
-    let expected: Vec<&str> = template.split('/').collect();
-    let actual: Vec<&str> = rest.split('/').collect();
-    for (index, want) in expected.iter().enumerate() {
+    // Without parameters the path is the template itself (the common case, and no segment to walk).
+    if !template.contains('{') {
+        if rest == template {
+            return Ok(());
+        }
+        return refuse(format!(
+            "the request path {path:?} does not match {template:?}"
+        ));
+    }
+    let mut actual = rest.split('/');
+    for want in template.split('/') {
         let param = want
             .strip_prefix('{')
             .and_then(|w| w.strip_suffix('}'))
             .filter(|_| want.len() > 2);
-        let Some(got) = actual.get(index) else {
+        let Some(got) = actual.next() else {
             return refuse(match param {
                 Some(name) => format!("the value of `{name}` removed a path segment"),
                 None => format!("the request path {path:?} does not match {template:?}"),
@@ -56,7 +64,7 @@ pub(crate) fn check(base_path: &str, template: &str, path: &str, operation: &str
             None => {}
         }
     }
-    if actual.len() != expected.len() {
+    if actual.next().is_some() {
         return refuse(format!(
             "a path parameter added segments to the request path (expected {template:?})"
         ));
