@@ -6,7 +6,9 @@
 //! work the wall-time ratio is noise; the CPU-time ratio still says what each call costs.
 //!
 //! `cargo bench --bench calls` (release build); `-- --quick` for fewer rounds, `-- --only getOrder` for the
-//! scenarios whose name contains `getOrder`.
+//! scenarios whose name contains `getOrder`. `-- --only getOrder --profile crate --calls 1000` runs just one
+//! side, sequentially, for a profiler: instruction counts of a `crate` and a `raw` run of the same calls, minus
+//! those of a `--calls 0` run, give what one call costs each.
 
 use std::{
     net::SocketAddr,
@@ -227,6 +229,15 @@ async fn main() {
         .iter()
         .position(|a| a == "--only")
         .and_then(|at| args.get(at + 1).cloned());
+    let profile = args
+        .iter()
+        .position(|a| a == "--profile")
+        .and_then(|at| args.get(at + 1).cloned());
+    let profile_calls: usize = args
+        .iter()
+        .position(|a| a == "--calls")
+        .and_then(|at| args.get(at + 1))
+        .map_or(1000, |n| n.parse().expect("--calls takes a number"));
     let _ = rustls::crypto::ring::default_provider().install_default();
     let scenarios = [
         (
@@ -288,6 +299,17 @@ async fn main() {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
+        if let Some(side) = &profile {
+            // One side only, one call at a time, with nothing else in the process: for a profiler.
+            for _ in 0..profile_calls {
+                match side.as_str() {
+                    "crate" => crate_call(&client, call).await,
+                    "raw" => raw_call(&http, &base, call).await,
+                    other => panic!("--profile takes crate or raw, not {other}"),
+                }
+            }
+            continue;
+        }
         for concurrency in [1, 16] {
             let calls = scenario.calls;
             // Warm up both (connections, allocator).
