@@ -25,8 +25,9 @@
 //! tag's `<nameI18N>`, its value's `<valueI18N>`, `<urlKey>`, `<totalCount>`). Elements come in any order. A
 //! text is read without its leading and trailing whitespace (quick-xml trims it: the real description's final
 //! newline is not kept).
-//! Uncertain: `<sellPrice>` and `<lastUpdate>` of an item (seen only in the Bdroppy JSON) are written with
-//! their JSON names.
+//! Elements are written in the real export's order (alphabetical by property name; Zero11's TEAL binding fixes
+//! none). Uncertain: `<sellPrice>` and `<lastUpdate>` of an item (seen only in the Bdroppy JSON) are written
+//! with their JSON names.
 
 use std::{collections::BTreeMap, str::FromStr};
 
@@ -86,34 +87,38 @@ struct XItems {
     items: Vec<XProduct>,
 }
 
+/// An `<item>`. Elements are written in the real export's order: alphabetical by the provider's property name
+/// (so `<pictures>`, the `images` property, comes after `<id>`), with the `xsi:type="product"` it carries.
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct XProduct {
-    id: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    brand: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    taxable: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    best_taxable: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    street_price: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    suggested_price: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    sell_price: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    currency: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    weight: Option<String>,
+    #[serde(
+        rename = "@xmlns:xsi",
+        skip_deserializing,
+        skip_serializing_if = "Option::is_none"
+    )]
+    xsi_namespace: Option<&'static str>,
+    #[serde(
+        rename = "@xsi:type",
+        skip_deserializing,
+        skip_serializing_if = "Option::is_none"
+    )]
+    xsi_type: Option<&'static str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     availability: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    madein: Option<String>,
+    best_taxable: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    brand: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    currency: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    descriptions: Option<XDescriptions>,
+    id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pictures: Option<XPictures>,
     #[serde(
         rename = "intra",
         alias = "hs",
@@ -124,15 +129,25 @@ struct XProduct {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     last_update: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    descriptions: Option<XDescriptions>,
+    localizations: Option<BTreeMap<String, XLocaleValues>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pictures: Option<XPictures>,
+    madein: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     models: Option<XModels>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sell_price: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    street_price: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    suggested_price: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     tags: Option<XTags>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    localizations: Option<BTreeMap<String, XLocaleValues>>,
+    taxable: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    weight: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -170,31 +185,31 @@ struct XModels {
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct XModel {
-    id: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    model: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    code: Option<String>,
+    availability: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     barcode: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    best_taxable: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     color: Option<String>,
+    id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_update: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    localizations: Option<BTreeMap<String, XLocaleValues>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    model: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     size: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    taxable: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    best_taxable: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     street_price: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     suggested_price: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    availability: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    localizations: Option<BTreeMap<String, XLocaleValues>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    last_update: Option<String>,
+    taxable: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -215,12 +230,12 @@ struct XTag {
 
 #[derive(Serialize, Deserialize)]
 struct XTagValue {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    translations: Option<XTranslations>,
     #[serde(rename = "localevalue", default)]
     locale_values: Vec<XLocaleValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    translations: Option<XTranslations>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    value: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -500,6 +515,8 @@ fn x_product(p: &types::Product) -> Result<XProduct> {
         })
         .collect();
     Ok(XProduct {
+        xsi_namespace: Some("http://www.w3.org/2001/XMLSchema-instance"),
+        xsi_type: Some("product"),
         id: p.id,
         name: p.name.clone(),
         code: p.code.clone(),
