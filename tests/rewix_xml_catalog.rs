@@ -202,6 +202,86 @@ fn a_decimal_that_is_not_one_is_a_decode_error_and_an_unwritable_localization_an
     assert_eq!(err.kind(), fulfillment_apis::ErrorKind::InvalidRequest);
 }
 
+/// The export's 429 is rate limiting (xroads: "Too many requests … retry in 15 minutes"), on products.xml as on
+/// products.json: an XML client waits and asks again, and reports `RateLimited` when it persists. The request is
+/// the one Zero11's client sends: `v=TEAL`, the locales, `since`, `Accept: application/xml`, Basic auth.
+#[tokio::test]
+async fn a_429_from_products_xml_is_rate_limiting_and_retried() {
+    use std::{
+        sync::{Arc, Mutex},
+        time::Duration,
+    };
+
+    use fulfillment_apis::{
+        ErrorKind, RetryPolicy, Secret,
+        rewix::{self, CatalogQuery, WireFormat},
+    };
+    use support::{Reply, ScriptedServer};
+
+    let page = fixture("exportProducts.response.brandsdistribution-parser-legacy.xml");
+    let calls = Arc::new(Mutex::new(0));
+    let seen = calls.clone();
+    let server = ScriptedServer::start(move |_| {
+        let mut n = seen.lock().unwrap();
+        *n += 1;
+        if *n == 1 || *n >= 3 {
+            Reply::Respond {
+                status: 429,
+                headers: vec![("Content-Type".into(), "text/plain".into())],
+                body: "Too many requests".into(),
+            }
+        } else {
+            Reply::Respond {
+                status: 200,
+                headers: vec![("Content-Type".into(), "application/xml".into())],
+                body: page.clone(),
+            }
+        }
+    })
+    .await;
+    let client = rewix::Client::builder(
+        Secret::new(support::rewix_client::API_KEY),
+        Secret::new(support::rewix_client::PASSWORD),
+    )
+    .with_environment(rewix::Environment::Custom(server.url("")))
+    .with_retry(
+        RetryPolicy::default()
+            .with_initial_backoff(Duration::from_millis(5))
+            .with_max_attempts(2),
+    )
+    .with_wire_format(WireFormat::Xml)
+    .build()
+    .unwrap();
+    let query = CatalogQuery::new("en_US,it_IT");
+    let since = rewix::Watermark::new("2019-06-20T13:02:09.565+02:00");
+    let answer = client
+        .export_products(&query, Some(&since), None)
+        .await
+        .unwrap();
+    assert_eq!(answer.items[0].id, 100696);
+    assert_eq!(*calls.lock().unwrap(), 2, "the 429 was retried once");
+    {
+        let requests = server.requests.lock().unwrap();
+        let request = &requests[1];
+        assert_eq!(request.path(), "/restful/export/api/products.xml");
+        assert_eq!(request.query("v").as_deref(), Some("TEAL"));
+        assert_eq!(
+            request.query("acceptedlocales").as_deref(),
+            Some("en_US,it_IT")
+        );
+        assert_eq!(request.query("since").as_deref(), Some(since.as_str()));
+        assert_eq!(request.headers["accept"], "application/xml");
+        assert_eq!(
+            request.headers["authorization"],
+            support::rewix_client::BASIC
+        );
+    }
+    let err = client.sync(&query, None).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(*calls.lock().unwrap(), 4, "two attempts, both refused");
+}
+
 #[cfg(feature = "sandbox")]
 mod sandbox {
     use fulfillment_apis::{
