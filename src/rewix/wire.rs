@@ -1,6 +1,6 @@
-//! The ghost calls in the client's wire format: the generated JSON calls, or the same requests in XML built by
-//! hand and sent through [`Runtime::call_raw`](crate::runtime::Runtime::call_raw), so auth, retries, size
-//! limits and error mapping are the same for both.
+//! The ghost calls and the catalog export in the client's wire format: the generated JSON calls, or the same
+//! requests in XML built by hand and sent through [`Runtime::call_raw`](crate::runtime::Runtime::call_raw), so
+//! auth, retries, size limits and error mapping are the same for both.
 
 use http::{
     Method,
@@ -17,8 +17,8 @@ use super::{Client, WireFormat, XmlDocument, types};
 const XML: &str = "application/xml";
 
 impl Client {
-    /// One ghost call in XML: `body` written with [`XmlDocument::to_xml`], the answer read with
-    /// [`XmlDocument::from_xml`]. `path` is already encoded.
+    /// One call in XML: `body` written with [`XmlDocument::to_xml`], the answer read with
+    /// [`XmlDocument::from_xml`]. `path` is already encoded; `query` is added as query parameters (encoded here).
     async fn call_xml<B: XmlDocument, A: XmlDocument>(
         &self,
         operation: &'static str,
