@@ -8,7 +8,7 @@ use futures::{Stream, stream};
 
 use crate::error::Result;
 
-use super::{Client, types};
+use super::{Client, WireFormat, types};
 
 /// What to export: the locales of the texts (`acceptedlocales`, required) and the tag filters.
 ///
@@ -62,7 +62,6 @@ impl CatalogQuery {
     }
 
     /// The query parameters, in the order public clients send them.
-    #[allow(dead_code)] // used by the XML wire format
     pub(super) fn parameters(
         &self,
         since: Option<&Watermark>,
@@ -139,14 +138,22 @@ impl types::ProductPage {
 }
 
 impl Client {
-    /// One export call (`exportProducts`): every product, or those changed after `since`, in the client's wire
-    /// format. `page` is for deployments that page (Rewix has one page).
+    /// One export call: every product, or those changed after `since`, in the client's wire format
+    /// (`exportProducts`, `products.json`, with [`WireFormat::Json`]; `exportProductsXml`, `products.xml`, read
+    /// through [`XmlDocument`](super::XmlDocument), with [`WireFormat::Xml`]). `page` is for deployments that
+    /// page (Rewix has one page).
     pub async fn export_products(
         &self,
         query: &CatalogQuery,
         since: Option<&Watermark>,
         page: Option<i32>,
     ) -> Result<types::ProductPage> {
+        if self.wire == WireFormat::Xml {
+            // `products.xml`, the form every public client reads (the products come in `items`).
+            return self
+                .export_products_xml(&query.parameters(since, page))
+                .await;
+        }
         let mut call = self
             .api()
             .export_products()

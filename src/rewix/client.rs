@@ -50,8 +50,9 @@ impl ClientBuilder {
     );
 
     /// The format of the ghost calls' bodies: JSON (the default) or XML, the format every public integration
-    /// uses. Orders, reservations, order lookups and returns are then sent and read in that format, with the
-    /// same auth, retries, size limits and errors; [`Client::api`] stays JSON.
+    /// uses. Orders, reservations, order lookups, returns and the catalog export ([`Client::products`],
+    /// [`Client::sync`], [`Client::export_products`]: `products.xml` instead of `products.json`) are then sent
+    /// and read in that format, with the same auth, retries, size limits and errors; [`Client::api`] stays JSON.
     pub fn with_wire_format(mut self, wire: WireFormat) -> Self {
         self.wire = wire;
         self

@@ -63,6 +63,7 @@ mod send;
 mod status;
 mod wire;
 mod xml;
+mod xml_catalog;
 mod xml_more;
 
 pub use catalog::{CatalogQuery, CatalogSync, Watermark};

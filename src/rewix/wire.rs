@@ -1,6 +1,6 @@
-//! The ghost calls in the client's wire format: the generated JSON calls, or the same requests in XML built by
-//! hand and sent through [`Runtime::call_raw`](crate::runtime::Runtime::call_raw), so auth, retries, size
-//! limits and error mapping are the same for both.
+//! The ghost calls and the catalog export in the client's wire format: the generated JSON calls, or the same
+//! requests in XML built by hand and sent through [`Runtime::call_raw`](crate::runtime::Runtime::call_raw), so
+//! auth, retries, size limits and error mapping are the same for both.
 
 use http::{
     Method,
@@ -17,13 +17,14 @@ use super::{Client, WireFormat, XmlDocument, types};
 const XML: &str = "application/xml";
 
 impl Client {
-    /// One ghost call in XML: `body` written with [`XmlDocument::to_xml`], the answer read with
-    /// [`XmlDocument::from_xml`]. `path` is already encoded.
+    /// One call in XML: `body` written with [`XmlDocument::to_xml`], the answer read with
+    /// [`XmlDocument::from_xml`]. `path` is already encoded; `query` is added as query parameters (encoded here).
     async fn call_xml<B: XmlDocument, A: XmlDocument>(
         &self,
         operation: &'static str,
         method: Method,
         path: &str,
+        query: &[(&'static str, String)],
         body: Option<&B>,
     ) -> Result<A> {
         let with_operation = |e: Error| e.with_provider(Provider::Rewix).with_operation(operation);
@@ -32,6 +33,7 @@ impl Client {
             .runtime()
             .http()
             .request(method, url)
+            .query(query)
             .header(ACCEPT, XML);
         if let Some(body) = body {
             let text = body.to_xml().map_err(with_operation)?;
@@ -52,6 +54,21 @@ impl Client {
         decoded.map_err(|e| with_operation(e).with_status(status).with_body(bytes))
     }
 
+    /// `exportProductsXml`: one page of the catalog export as XML (`products.xml`), with these query parameters.
+    pub(super) async fn export_products_xml(
+        &self,
+        query: &[(&'static str, String)],
+    ) -> Result<types::ProductPage> {
+        self.call_xml::<types::ProductPage, _>(
+            "exportProductsXml",
+            Method::GET,
+            "/restful/export/api/products.xml",
+            query,
+            None,
+        )
+        .await
+    }
+
     /// `sendDropshippingOrder` in the client's wire format. Sent once (the caller decides about retrying).
     pub(super) async fn post_order(
         &self,
@@ -69,6 +86,7 @@ impl Client {
                     "sendDropshippingOrder",
                     Method::POST,
                     "/restful/ghost/orders/0/dropshipping",
+                    &[],
                     Some(request),
                 )
                 .await
@@ -88,6 +106,7 @@ impl Client {
                     "reserveStock",
                     Method::POST,
                     "/restful/ghost/orders/sold",
+                    &[],
                     Some(&request),
                 )
                 .await
@@ -104,6 +123,7 @@ impl Client {
                     "getReservationStatus",
                     Method::GET,
                     "/restful/ghost/orders/dropshipping/locked",
+                    &[],
                     None,
                 )
                 .await
@@ -124,6 +144,7 @@ impl Client {
                     "getOrdersByClientKey",
                     Method::GET,
                     &path,
+                    &[],
                     None,
                 )
                 .await
@@ -146,6 +167,7 @@ impl Client {
                     "getOrdersByServerKey",
                     Method::GET,
                     &path,
+                    &[],
                     None,
                 )
                 .await
@@ -165,6 +187,7 @@ impl Client {
                     "requestReturn",
                     Method::POST,
                     "/restful/ghost/returnedgoods/request/new",
+                    &[],
                     Some(&request),
                 )
                 .await
@@ -185,6 +208,7 @@ impl Client {
                     "getReturnsByClientKey",
                     Method::GET,
                     &path,
+                    &[],
                     None,
                 )
                 .await
@@ -207,6 +231,7 @@ impl Client {
                     "getReturnsByServerKey",
                     Method::GET,
                     &path,
+                    &[],
                     None,
                 )
                 .await

@@ -1,5 +1,6 @@
-//! The XML wire format of the ghost calls (research notes, section (d)): the documents every public Rewix
-//! integration sends (Zero11's xroads, BrandsSync, Bdroppy), read and written with quick-xml and serde.
+//! The XML wire format of the ghost calls and the catalog export (research notes, section (d)): the documents
+//! every public Rewix integration sends and reads (Zero11's xroads, BrandsSync, Bdroppy), read and written with
+//! quick-xml and serde (the catalog's `products.xml` in [`super::xml_catalog`]).
 //!
 //! Progenitor cannot produce XML bodies, so the XML form lives here: private mirror types give the element
 //! names, attribute-vs-element choices and element order of the provider's documents, and [`XmlDocument`]
@@ -24,7 +25,7 @@ use super::types;
 /// The declaration every documented XML body starts with.
 pub(super) const DECLARATION: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#;
 
-/// The format of the bodies the client sends and asks for on the ghost calls.
+/// The format of the bodies the client sends and asks for on the ghost calls and the catalog export.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum WireFormat {

@@ -15,7 +15,7 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use rust_decimal::Decimal;
 
 use super::{Inner, RState, RewixSandbox, StockLevel, authorize, xml::respond};
-use crate::rewix::types as t;
+use crate::rewix::{XmlDocument, types as t};
 use crate::sandbox::http::{Answer, Query, json, lock, text, with_content_type};
 
 /// How old a `since` may be (4 hours, as rewix-shopify-sync cites; Uncertain for real suppliers).
@@ -309,7 +309,8 @@ fn export(State(state): RState, headers: HeaderMap, raw: Option<String>, xml: bo
     if !xml {
         return Ok(json(StatusCode::OK, &page));
     }
-    match super::catalog_xml::page_xml(&page) {
+    // The client's own XML document of the page (`rewix::XmlDocument`), so the two sides agree.
+    match page.to_xml() {
         Ok(body) => Ok(with_content_type(
             StatusCode::OK,
             "application/xml; charset=utf-8",

@@ -7,7 +7,6 @@
 //! JSON or XML (`xml`), from the same state.
 
 mod catalog;
-mod catalog_xml;
 mod orders;
 mod reservation;
 mod returns;
