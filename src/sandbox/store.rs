@@ -6,7 +6,7 @@
 //! carried may be used again. Ids keep counting up: an id is never handed out twice.
 
 use std::{
-    collections::{HashMap, VecDeque},
+    collections::{HashMap, VecDeque, hash_map::Entry},
     hash::Hash,
 };
 
@@ -87,7 +87,13 @@ impl<T> OrderStore<T> {
 
 /// An index from a key to the sequence numbers of the stored orders carrying it, oldest first (a key may be
 /// carried by several orders where the API allows it).
-pub(crate) struct KeyIndex<K>(HashMap<K, VecDeque<u64>>);
+pub(crate) struct KeyIndex<K>(HashMap<K, Seqs>);
+
+/// The sequence numbers of one key: nearly always one, which needs no allocation of its own.
+enum Seqs {
+    One(u64),
+    Many(VecDeque<u64>),
+}
 
 impl<K> Default for KeyIndex<K> {
     fn default() -> Self {
@@ -97,7 +103,18 @@ impl<K> Default for KeyIndex<K> {
 
 impl<K: Hash + Eq> KeyIndex<K> {
     pub(crate) fn insert(&mut self, key: K, seq: u64) {
-        self.0.entry(key).or_default().push_back(seq);
+        match self.0.entry(key) {
+            Entry::Vacant(slot) => {
+                slot.insert(Seqs::One(seq));
+            }
+            Entry::Occupied(mut slot) => {
+                let seqs = slot.get_mut();
+                match seqs {
+                    Seqs::One(first) => *seqs = Seqs::Many(VecDeque::from([*first, seq])),
+                    Seqs::Many(all) => all.push_back(seq),
+                }
+            }
+        }
     }
 
     /// Removes an evicted order's entry: always the oldest of its key, since orders are evicted oldest first.
@@ -106,15 +123,20 @@ impl<K: Hash + Eq> KeyIndex<K> {
         K: std::borrow::Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        if let Some(seqs) = self.0.get_mut(key) {
-            if seqs.front() == Some(&seq) {
-                seqs.pop_front();
-            } else {
-                seqs.retain(|s| *s != seq);
+        let empty = match self.0.get_mut(key) {
+            None => return,
+            Some(Seqs::One(only)) => *only == seq,
+            Some(Seqs::Many(all)) => {
+                if all.front() == Some(&seq) {
+                    all.pop_front();
+                } else {
+                    all.retain(|s| *s != seq);
+                }
+                all.is_empty()
             }
-            if seqs.is_empty() {
-                self.0.remove(key);
-            }
+        };
+        if empty {
+            self.0.remove(key);
         }
     }
 
@@ -124,7 +146,12 @@ impl<K: Hash + Eq> KeyIndex<K> {
         K: std::borrow::Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        self.0.get(key).into_iter().flatten().copied()
+        let (one, many) = match self.0.get(key) {
+            None => (None, None),
+            Some(Seqs::One(seq)) => (Some(*seq), None),
+            Some(Seqs::Many(all)) => (None, Some(all.iter().copied())),
+        };
+        one.into_iter().chain(many.into_iter().flatten())
     }
 
     /// How many keys the index holds.
@@ -165,5 +192,11 @@ mod tests {
         assert_eq!(index.get("k").collect::<Vec<_>>(), [3]);
         index.remove_oldest("j", 1);
         assert_eq!((index.keys(), index.get("j").count()), (1, 0));
+        // Back to one, then none; newest first from the back.
+        index.insert("k".to_string(), 5);
+        assert_eq!(index.get("k").next_back(), Some(5));
+        index.remove_oldest("k", 3);
+        index.remove_oldest("k", 5);
+        assert_eq!((index.keys(), index.get("k").count()), (0, 0));
     }
 }

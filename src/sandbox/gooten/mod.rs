@@ -126,7 +126,8 @@ impl GootenSandbox {
     /// lookup by its Safe Id, SourceId or GootenId answers 404, a search no longer lists it, and its SourceId may
     /// be used again. Safe Ids and GootenIds keep counting up, so none is handed out twice.
     pub fn set_max_orders(&self, max: usize) {
-        lock(&self.state.inner).set_max_orders(max);
+        let evicted = lock(&self.state.inner).set_max_orders(max);
+        drop(evicted);
     }
 
     /// How many accepted orders carry this `SourceId` (more than one means a duplicate got through).
@@ -206,6 +207,9 @@ pub(super) struct StoredOrder {
     /// Each item's images, which `getOrder` adds to the answer with `withImages=true`.
     pub(super) images: Vec<Vec<t::OrderDetailsImage>>,
 }
+
+/// Orders the store evicted (with their sequence numbers), dropped by the caller once the lock is released.
+pub(super) type Evicted = Vec<(u64, StoredOrder)>;
 
 /// The first GootenId (numeric order id) and OrderItemId the sandbox hands out; real ones look alike (529627,
 /// 1066980 on Gooten's artwork page).

@@ -152,10 +152,11 @@ pub(super) async fn submit_order(
             ));
         }
     };
-    let mut inner = lock(&state.inner);
-    // Checked and stored under one lock, so two concurrent submissions of one SourceId cannot both pass.
-    match inner.accept(order) {
-        Ok(id) => Ok(json(
+    // Checked and stored under one lock, so two concurrent submissions of one SourceId cannot both pass. The
+    // orders the store evicted to make room are dropped after the lock is released.
+    let accepted = lock(&state.inner).accept_evicting(order);
+    match accepted {
+        Ok((id, _evicted)) => Ok(json(
             StatusCode::OK,
             &t::SubmitOrderResponse {
                 id: Some(id),
@@ -169,7 +170,16 @@ pub(super) async fn submit_order(
 impl Inner {
     /// Validates `order` against the catalog, the billing key and earlier orders; stores it and returns its Safe
     /// Id.
+    #[cfg(test)]
     pub(super) fn accept(&mut self, order: t::Order) -> Result<String, Vec<t::ValidationFailure>> {
+        self.accept_evicting(order).map(|(id, _)| id)
+    }
+
+    /// [`Self::accept`], also returning the orders evicted to make room, for the caller to drop outside the lock.
+    pub(super) fn accept_evicting(
+        &mut self,
+        order: t::Order,
+    ) -> Result<(String, Evicted), Vec<t::ValidationFailure>> {
         let catalog = Catalog::get();
         let mut errors = Vec::new();
         let pre_submit = order.is_pre_submit == Some(true);
@@ -371,13 +381,14 @@ impl Inner {
             pre_submit,
             images,
         });
-        self.unindex(evicted);
-        Ok(id)
+        let evicted = self.unindex(evicted);
+        Ok((id, evicted))
     }
 
-    /// Removes evicted orders from the indexes.
-    fn unindex(&mut self, evicted: Vec<(u64, StoredOrder)>) {
-        for (seq, order) in evicted {
+    /// Removes evicted orders from the indexes and hands them back.
+    fn unindex(&mut self, evicted: Evicted) -> Evicted {
+        for (seq, order) in &evicted {
+            let seq = *seq;
             if let Some(id) = &order.details.id {
                 self.by_safe_id.remove_oldest(id.as_str(), seq);
             }
@@ -385,11 +396,12 @@ impl Inner {
                 self.by_source_id.remove_oldest(source_id.as_str(), seq);
             }
         }
+        evicted
     }
 
-    pub(super) fn set_max_orders(&mut self, max: usize) {
+    pub(super) fn set_max_orders(&mut self, max: usize) -> Evicted {
         let evicted = self.orders.set_cap(max);
-        self.unindex(evicted);
+        self.unindex(evicted)
     }
 
     pub(super) fn by_safe_id(&self, id: &str) -> Option<&StoredOrder> {
