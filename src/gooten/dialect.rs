@@ -27,6 +27,16 @@ struct EnvelopeError {
     attempted: Option<Value>,
 }
 
+/// `object[name]`, the name matched ignoring ASCII case (an exact match wins), as Gooten binds names.
+fn field<'a>(object: &'a serde_json::Map<String, Value>, name: &str) -> Option<&'a Value> {
+    object.get(name).or_else(|| {
+        object
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value)
+    })
+}
+
 fn parse(body: &[u8]) -> Option<Envelope> {
     let value: Value = serde_json::from_slice(body).ok()?;
     let object = value.as_object()?;
@@ -35,22 +45,24 @@ fn parse(body: &[u8]) -> Option<Envelope> {
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     };
-    let errors = object.get("Errors").and_then(Value::as_array).map(|items| {
-        items
-            .iter()
-            .filter_map(Value::as_object)
-            .map(|e| EnvelopeError {
-                property: e.get("PropertyName").and_then(text),
-                message: e.get("ErrorMessage").and_then(text),
-                attempted: e.get("AttemptedValue").cloned(),
-            })
-            .collect()
-    });
+    let errors = field(object, "Errors")
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_object)
+                .map(|e| EnvelopeError {
+                    property: field(e, "PropertyName").and_then(text),
+                    message: field(e, "ErrorMessage").and_then(text),
+                    attempted: field(e, "AttemptedValue").cloned(),
+                })
+                .collect()
+        });
     Some(Envelope {
-        had_error: object.get("HadError").and_then(Value::as_bool),
-        reference_code: object.get("ErrorReferenceCode").and_then(text),
+        had_error: field(object, "HadError").and_then(Value::as_bool),
+        reference_code: field(object, "ErrorReferenceCode").and_then(text),
         errors,
-        message: object.get("Message").and_then(text),
+        message: field(object, "Message").and_then(text),
     })
 }
 
@@ -235,6 +247,19 @@ mod tests {
             r#"{"Message":"Authorization has been denied for this request. Invalid recipeId."}"#;
         assert_eq!(classify(200, body), Some(ErrorKind::Authentication));
         assert_eq!(classify(401, body), Some(ErrorKind::Authentication));
+    }
+
+    /// The byte scan finds `HadError` in any case, and so does the decision: a `hadError: true` answer is an
+    /// error, not an order (the success types map names ignoring case, so it would decode as one).
+    #[test]
+    fn the_envelope_is_read_ignoring_case_like_the_scan() {
+        let body = r#"{"hadError":true,"errors":[{"propertyName":"id","errorMessage":"Order not found"}]}"#;
+        assert_eq!(classify(200, body), Some(ErrorKind::NotFound));
+        let shouted = r#"{"HADERROR": true, "ERRORREFERENCECODE": "r-9"}"#;
+        assert_eq!(classify(200, shouted), Some(ErrorKind::Validation));
+        let d = GootenDialect.details(StatusCode::OK, shouted.as_bytes());
+        assert_eq!(d.reference_code.as_deref(), Some("r-9"));
+        assert_eq!(classify(200, r#"{"hadError":false,"Id":"1"}"#), None);
     }
 
     #[test]
