@@ -18,6 +18,8 @@ mod hooks;
 mod options;
 mod path_guard;
 mod retry;
+#[cfg(feature = "bootic")]
+pub(crate) mod token_cache;
 pub(crate) mod transport;
 
 use std::{fmt, future::Future, pin::Pin, sync::Arc};
