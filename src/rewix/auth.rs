@@ -38,7 +38,7 @@ impl RewixAuth {
 
 impl Auth for RewixAuth {
     fn add(&self, request: &mut reqwest::Request, op: &OperationMeta) -> Result<()> {
-        if op.security.contains(&BASIC_SCHEME) {
+        if op.accepts.contains(&BASIC_SCHEME) {
             request
                 .headers_mut()
                 .insert(AUTHORIZATION, self.header.clone());

@@ -63,6 +63,9 @@ pub(crate) struct OperationMeta {
     pub idempotent: bool,
     /// The names of the security schemes the operation requires (first alternative of `security`).
     pub security: &'static [&'static str],
+    /// The names of every security scheme any alternative of `security` names (each once, in order).
+    #[cfg_attr(not(feature = "rewix"), allow(dead_code))]
+    pub accepts: &'static [&'static str],
 }
 
 #[cfg(test)]
@@ -76,6 +79,7 @@ impl OperationMeta {
             success: &[200],
             idempotent: true,
             security: &[],
+            accepts: &[],
         }
     }
 }
