@@ -18,7 +18,7 @@ mod hooks;
 mod options;
 mod path_guard;
 mod retry;
-#[cfg(feature = "bootic")]
+#[cfg(any(feature = "bootic", feature = "rewix"))]
 pub(crate) mod token_cache;
 pub(crate) mod transport;
 
@@ -62,6 +62,7 @@ pub(crate) struct OperationMeta {
     /// Safe to send twice: GET/HEAD/PUT/DELETE/OPTIONS, or a POST marked `x-idempotent: true` in the spec.
     pub idempotent: bool,
     /// The names of the security schemes the operation requires (first alternative of `security`).
+    #[cfg_attr(not(any(feature = "gooten", feature = "bootic")), allow(dead_code))]
     pub security: &'static [&'static str],
     /// The names of every security scheme any alternative of `security` names (each once, in order).
     #[cfg_attr(not(feature = "rewix"), allow(dead_code))]

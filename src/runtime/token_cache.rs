@@ -1,5 +1,5 @@
 //! One bearer-token cache for every provider whose API takes a token fetched from an endpoint of its own
-//! (Bootic's OAuth2 client-credentials grant, or any other login that issues a token): fetches the token,
+//! (Bootic's OAuth2 client-credentials grant, the Bdroppy deployment of Rewix's login): fetches the token,
 //! keeps it, renews it before it expires and once after a 401, with one token request for any number of
 //! concurrent callers.
 //!
