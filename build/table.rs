@@ -71,6 +71,16 @@ pub fn operation_table(spec: &OpenAPI) -> TokenStream {
             .and_then(|alternatives| alternatives.first())
             .map(|requirement| requirement.keys().cloned().collect())
             .unwrap_or_default();
+        // Every scheme any alternative names, in order, once: a provider whose client holds the credentials of
+        // one scheme only (Rewix: Basic or a Bdroppy bearer token) sends them wherever the spec accepts them.
+        let mut accepts: Vec<String> = Vec::new();
+        for requirement in security.into_iter().flatten() {
+            for name in requirement.keys() {
+                if !accepts.contains(name) {
+                    accepts.push(name.clone());
+                }
+            }
+        }
         let method = method_name(id);
         quote! {
             crate::runtime::OperationMeta {
@@ -80,6 +90,7 @@ pub fn operation_table(spec: &OpenAPI) -> TokenStream {
                 success: &[#(#success),*],
                 idempotent: #idempotent,
                 security: &[#(#schemes),*],
+                accepts: &[#(#accepts),*],
             }
         }
     });

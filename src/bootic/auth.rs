@@ -9,7 +9,10 @@ use super::token::TokenManager;
 use crate::{
     Provider, Secret,
     error::{Error, Result},
-    runtime::{Auth, BoxFuture, OperationMeta},
+    runtime::{
+        Auth, BoxFuture, OperationMeta,
+        token_cache::{self, sent_bearer},
+    },
 };
 
 /// The spec's security scheme (`components/securitySchemes/oauth2` of `spec/bootic.yaml`).
@@ -70,12 +73,7 @@ impl Auth for BooticAuth {
             match &self.source {
                 TokenSource::Static(_) => false,
                 TokenSource::ClientCredentials(manager) => {
-                    let sent = refused
-                        .headers()
-                        .get(http::header::AUTHORIZATION)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.strip_prefix("Bearer "));
-                    manager.renew(sent).await
+                    manager.renew(sent_bearer(refused)).await
                 }
             }
         })
@@ -91,12 +89,5 @@ impl Auth for BooticAuth {
 
 /// `Bearer <token>`, marked sensitive so that no `Debug` of the request shows it.
 pub(super) fn bearer_header(token: &Secret) -> Result<HeaderValue> {
-    let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| {
-        Error::configuration(
-            "the access token has characters that cannot be sent in an HTTP header",
-        )
-        .with_provider(Provider::Bootic)
-    })?;
-    value.set_sensitive(true);
-    Ok(value)
+    token_cache::bearer_header(token, Provider::Bootic)
 }

@@ -14,7 +14,7 @@ use super::{
     auth::{BooticAuth, TokenSource, bearer_header},
     dialect::BooticDialect,
     generated,
-    token::{TokenConfig, TokenManager},
+    token::{self, TokenConfig},
 };
 
 /// The OAuth2 token endpoint of the production API.
@@ -134,7 +134,7 @@ impl ClientBuilder {
                     return Err(configuration("the Bootic client secret is empty"));
                 }
                 let token_url = base_url::parse(&self.token_url.0)?;
-                let manager = TokenManager::new(TokenConfig {
+                let manager = token::manager(TokenConfig {
                     http,
                     token_url: token_url.clone(),
                     client_id: client_id.clone(),

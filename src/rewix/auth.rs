@@ -1,49 +1,126 @@
-//! Rewix credentials: HTTP Basic with the API key as the user name and the account password.
+//! Rewix credentials on every request: HTTP Basic with the API key as the user name and the account password,
+//! or, for the Bdroppy deployment, a bearer token from its login (the runtime's token cache: fetched by the
+//! first call, shared by concurrent callers, renewed once after a 401), attached only to requests for the
+//! client's own origin.
 
 use http::{HeaderValue, header::AUTHORIZATION};
+use url::Origin;
 
+use super::login::BdroppyLogin;
 use crate::{
-    Secret,
+    Provider, Secret,
     error::{Error, Result},
-    runtime::{Auth, OperationMeta},
+    runtime::{
+        Auth, BoxFuture, OperationMeta,
+        token_cache::{TokenCache, bearer_header, sent_bearer},
+    },
 };
 
-/// The spec's security scheme name (`components/securitySchemes` of `spec/rewix.yaml`).
+/// The spec's security scheme names (`components/securitySchemes` of `spec/rewix.yaml`).
 const BASIC_SCHEME: &str = "basicAuth";
+const BEARER_SCHEME: &str = "bearerAuth";
 
-pub(super) struct RewixAuth {
+pub(super) enum RewixAuth {
+    Basic(BasicAuth),
+    Bearer(Box<BearerAuth>),
+}
+
+pub(super) struct BasicAuth {
     /// `Basic <base64(key:password)>`, built once; marked sensitive so `http`'s Debug never prints it.
     header: HeaderValue,
     /// The base64 part alone, so the runtime can scrub it from error bodies.
     encoded: Secret,
 }
 
+pub(super) struct BearerAuth {
+    /// Scheme, host and port of the base URL: the token is never attached to a request elsewhere.
+    origin: Origin,
+    tokens: TokenCache<BdroppyLogin>,
+}
+
 impl RewixAuth {
-    pub(super) fn new(api_key: &Secret, password: &Secret) -> Result<Self> {
+    pub(super) fn basic(api_key: &Secret, password: &Secret) -> Result<Self> {
         let encoded = base64(format!("{}:{}", api_key.expose(), password.expose()).as_bytes());
         let mut header = HeaderValue::from_str(&format!("Basic {encoded}")).map_err(|_| {
             Error::configuration("the Rewix credentials cannot be sent in an HTTP header")
         })?;
         header.set_sensitive(true);
-        Ok(RewixAuth {
+        Ok(RewixAuth::Basic(BasicAuth {
             header,
             encoded: Secret::new(encoded),
-        })
+        }))
     }
 
-    pub(super) fn encoded_credentials(&self) -> Secret {
-        self.encoded.clone()
+    pub(super) fn bearer(origin: Origin, tokens: TokenCache<BdroppyLogin>) -> Self {
+        RewixAuth::Bearer(Box::new(BearerAuth { origin, tokens }))
+    }
+
+    /// The secrets the client holds from the start, beyond those it was given: the encoded Basic credentials
+    /// (a server echoing the Authorization header would leak them) or the login body.
+    pub(super) fn derived_secrets(&self) -> Vec<Secret> {
+        match self {
+            RewixAuth::Basic(basic) => vec![basic.encoded.clone()],
+            RewixAuth::Bearer(bearer) => bearer.tokens.static_secrets(),
+        }
     }
 }
 
 impl Auth for RewixAuth {
-    fn add(&self, request: &mut reqwest::Request, op: &OperationMeta) -> Result<()> {
-        if op.security.contains(&BASIC_SCHEME) {
-            request
-                .headers_mut()
-                .insert(AUTHORIZATION, self.header.clone());
+    fn apply<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        op: &'a OperationMeta,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            match self {
+                RewixAuth::Basic(basic) => {
+                    if op.accepts.contains(&BASIC_SCHEME) {
+                        request
+                            .headers_mut()
+                            .insert(AUTHORIZATION, basic.header.clone());
+                    }
+                }
+                RewixAuth::Bearer(bearer) => {
+                    if !op.accepts.contains(&BEARER_SCHEME) {
+                        return Ok(());
+                    }
+                    // Checked before the token is fetched or attached: the token never goes to another host.
+                    let target = request.url().origin();
+                    if target != bearer.origin {
+                        return Err(Error::invalid_request(format!(
+                            "refusing to send the Bdroppy token to {}: it is not the client's base URL ({})",
+                            target.ascii_serialization(),
+                            bearer.origin.ascii_serialization()
+                        )));
+                    }
+                    let token = bearer.tokens.token().await?;
+                    request
+                        .headers_mut()
+                        .insert(AUTHORIZATION, bearer_header(&token, Provider::Rewix)?);
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn renews(&self) -> bool {
+        matches!(self, RewixAuth::Bearer(_))
+    }
+
+    fn renew<'a>(&'a self, refused: &'a reqwest::Request) -> BoxFuture<'a, bool> {
+        Box::pin(async move {
+            match self {
+                RewixAuth::Basic(_) => false,
+                RewixAuth::Bearer(bearer) => bearer.tokens.renew(sent_bearer(refused)).await,
+            }
+        })
+    }
+
+    fn issued_secrets(&self) -> Vec<Secret> {
+        match self {
+            RewixAuth::Basic(_) => Vec::new(),
+            RewixAuth::Bearer(bearer) => bearer.tokens.issued(),
         }
-        Ok(())
     }
 }
 
@@ -97,7 +174,11 @@ mod tests {
 
     #[test]
     fn the_header_is_sensitive_and_never_debug_printed() {
-        let auth = RewixAuth::new(&Secret::new("key-1234"), &Secret::new("pass-5678")).unwrap();
+        let Ok(RewixAuth::Basic(auth)) =
+            RewixAuth::basic(&Secret::new("key-1234"), &Secret::new("pass-5678"))
+        else {
+            panic!("Basic credentials");
+        };
         assert!(auth.header.is_sensitive());
         assert_eq!(format!("{:?}", auth.header), "Sensitive");
         assert_eq!(

@@ -56,6 +56,7 @@ mod catalog;
 mod client;
 mod date;
 mod dialect;
+mod login;
 mod order;
 mod reservation;
 mod returns;
@@ -67,7 +68,7 @@ mod xml_catalog;
 mod xml_more;
 
 pub use catalog::{CatalogQuery, CatalogSync, Watermark};
-pub use client::{Client, ClientBuilder, Environment};
+pub use client::{Client, ClientBuilder, Credentials, Environment};
 pub use date::OrderDate;
 pub use generated::{api, types};
 pub use order::{Address, AddressFields, DropshippingOrder, OrderItem, Phone, Recipient};

@@ -18,6 +18,8 @@ mod hooks;
 mod options;
 mod path_guard;
 mod retry;
+#[cfg(any(feature = "bootic", feature = "rewix"))]
+pub(crate) mod token_cache;
 pub(crate) mod transport;
 
 use std::{fmt, future::Future, pin::Pin, sync::Arc};
@@ -60,7 +62,11 @@ pub(crate) struct OperationMeta {
     /// Safe to send twice: GET/HEAD/PUT/DELETE/OPTIONS, or a POST marked `x-idempotent: true` in the spec.
     pub idempotent: bool,
     /// The names of the security schemes the operation requires (first alternative of `security`).
+    #[cfg_attr(not(any(feature = "gooten", feature = "bootic")), allow(dead_code))]
     pub security: &'static [&'static str],
+    /// The names of every security scheme any alternative of `security` names (each once, in order).
+    #[cfg_attr(not(feature = "rewix"), allow(dead_code))]
+    pub accepts: &'static [&'static str],
 }
 
 #[cfg(test)]
@@ -74,6 +80,7 @@ impl OperationMeta {
             success: &[200],
             idempotent: true,
             security: &[],
+            accepts: &[],
         }
     }
 }

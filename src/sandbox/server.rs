@@ -38,9 +38,10 @@ impl Api {
     fn owns(self, path: &str) -> bool {
         let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
         match self {
-            Api::Gooten => under("/api"),
+            // `/api/auth` is the Bdroppy login of the Rewix fake; Gooten has no path there.
+            Api::Gooten => under("/api") && !under("/api/auth"),
             Api::Bootic => under("/v1") || under("/oauth"),
-            Api::Rewix => under("/restful"),
+            Api::Rewix => under("/restful") || under("/api/auth"),
         }
     }
 
@@ -325,6 +326,8 @@ mod tests {
         assert!(Api::Bootic.owns("/v1"));
         assert!(Api::Bootic.owns("/oauth/token"));
         assert!(Api::Rewix.owns("/restful/export/carriers"));
+        assert!(Api::Rewix.owns("/api/auth/login"));
+        assert!(!Api::Gooten.owns("/api/auth/login"));
         assert!(!Api::Rewix.owns("/v1/shops"));
     }
 }

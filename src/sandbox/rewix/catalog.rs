@@ -294,7 +294,7 @@ pub(crate) async fn export_products_xml(
 }
 
 fn export(State(state): RState, headers: HeaderMap, raw: Option<String>, xml: bool) -> Answer {
-    authorize(&headers)?;
+    authorize(&state, &headers)?;
     let query = ExportQuery::parse(raw.as_deref());
     if query.acceptedlocales.trim().is_empty() {
         return Err(text(
@@ -325,15 +325,15 @@ fn export(State(state): RState, headers: HeaderMap, raw: Option<String>, xml: bo
 }
 
 /// `GET /restful/export/locales`.
-pub(crate) async fn export_locales(headers: HeaderMap) -> Answer {
-    authorize(&headers)?;
+pub(crate) async fn export_locales(State(state): RState, headers: HeaderMap) -> Answer {
+    authorize(&state, &headers)?;
     let values = [("it_IT", "Italiano"), ("en_US", "English")];
     Ok(respond(&headers, &values_of(&values)))
 }
 
 /// `GET /restful/export/tags`.
-pub(crate) async fn export_tags(headers: HeaderMap) -> Answer {
-    authorize(&headers)?;
+pub(crate) async fn export_tags(State(state): RState, headers: HeaderMap) -> Answer {
+    authorize(&state, &headers)?;
     let values = [
         ("1", "Brand"),
         ("4", "Category"),

@@ -1,12 +1,14 @@
 //! The Rewix "ghost" fake: stock with a reservation (lock / unlock / set), reservation status, dropshipping orders
 //! with the documented quantity capping, order status by client key and by server key, and carriers.
 //!
-//! Authentication is HTTP Basic with the API key as user name (wrong: 401 `text/plain`). A body that cannot be
+//! Authentication is HTTP Basic with the API key as user name, or the bearer token of the Bdroppy login
+//! (`login.rs`); wrong or expired: 401 `text/plain`. A body that cannot be
 //! read answers 429 with a `text/plain` message: that is what the dropshipping-order document says Rewix does
 //! ("If the request body contains errors ... the http status code 429 will be returned"). Bodies and answers are
 //! JSON or XML (`xml`), from the same state.
 
 mod catalog;
+mod login;
 mod orders;
 mod reservation;
 mod returns;
@@ -17,13 +19,14 @@ use std::{
     io,
     net::SocketAddr,
     sync::{Arc, Mutex},
+    time::Duration,
 };
 
 use axum::{
     Router,
     body::Bytes,
     extract::{Path, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::Response,
     routing::{get, post},
 };
@@ -32,13 +35,14 @@ use rust_decimal::Decimal;
 
 use self::{
     catalog::{Catalog, export_locales, export_products, export_products_xml, export_tags},
+    login::{Tokens, login},
     orders::*,
     reservation::*,
     returns::{ReturnRow, request_return, returns_by_client_key, returns_by_server_key},
     xml::{missing_xml_list, parse_body, respond},
 };
 use super::{
-    http::{Answer, Refusal, basic_credentials, lock, text},
+    http::{Answer, Refusal, lock, text},
     server::{Api, Server},
     store::{KeyIndex, OrderStore},
 };
@@ -70,9 +74,9 @@ pub struct RewixSandbox {
 super::server::sandbox_handle!(RewixSandbox, RewixState);
 
 impl RewixSandbox {
-    /// The API key (HTTP Basic user name).
+    /// The API key (HTTP Basic user name, and the e-mail of the Bdroppy login).
     pub const API_KEY: &'static str = API_KEY;
-    /// The account password (HTTP Basic password).
+    /// The account password (HTTP Basic password, and the password of the Bdroppy login).
     pub const PASSWORD: &'static str = PASSWORD;
 
     /// Starts the fake on `127.0.0.1` with an ephemeral port, on the current tokio runtime.
@@ -86,6 +90,21 @@ impl RewixSandbox {
     /// The base URL a client uses as the spec's server URL: `http://127.0.0.1:PORT`.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.server.addr())
+    }
+
+    /// How long bearer tokens issued from now on live (default one hour).
+    pub fn set_token_lifetime(&self, lifetime: Duration) {
+        lock(&self.state.inner).tokens.set_lifetime(lifetime);
+    }
+
+    /// Ends every live bearer token now: the next call with one is refused with 401, as after an expiry.
+    pub fn expire_tokens(&self) {
+        lock(&self.state.inner).tokens.expire_all();
+    }
+
+    /// How many successful Bdroppy logins (`POST /api/auth/login`) the fake has answered.
+    pub fn logins(&self) -> u64 {
+        lock(&self.state.inner).tokens.logins()
     }
 
     /// The stock of a model, or `None` for a stock id the catalog does not have.
@@ -158,6 +177,7 @@ pub(crate) struct Inner {
     by_key: KeyIndex<String>,
     pub(crate) catalog: Catalog,
     pub(crate) returns: Vec<ReturnRow>,
+    tokens: Tokens,
 }
 
 pub(crate) struct OrderRecord {
@@ -240,6 +260,7 @@ impl Default for RewixState {
                 by_key: KeyIndex::default(),
                 catalog: Catalog::with_examples(),
                 returns: Vec::new(),
+                tokens: Tokens::default(),
             }),
         }
     }
@@ -248,6 +269,7 @@ impl Default for RewixState {
 /// The router of every Rewix path, under `/restful`.
 pub(crate) fn router(state: Arc<RewixState>) -> Router {
     Router::new()
+        .route("/api/auth/login", post(login))
         .route(
             "/restful/ghost/orders/0/dropshipping",
             post(send_dropshipping_order),
@@ -304,19 +326,7 @@ pub(crate) fn malformed(message: impl Into<String>) -> Refusal {
     text(StatusCode::TOO_MANY_REQUESTS, message).into()
 }
 
-pub(crate) fn authorize(headers: &HeaderMap) -> Result<(), Refusal> {
-    match basic_credentials(headers) {
-        Some((user, password)) if user == API_KEY && password == PASSWORD => Ok(()),
-        _ => {
-            let mut response = text(StatusCode::UNAUTHORIZED, "Unauthorized");
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Basic realm=\"rewix\""),
-            );
-            Err(response.into())
-        }
-    }
-}
+pub(crate) use login::authorize;
 
 /// Reads a JSON or XML body into a generated type; a body that does not fit is a 429 with the reason.
 fn parse<T: serde::de::DeserializeOwned + crate::rewix::XmlDocument>(

@@ -78,7 +78,7 @@ pub(super) async fn send_dropshipping_order(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    authorize(&headers)?;
+    authorize(&state, &headers)?;
     let request: t::DropshippingOrderRequest = parse(&headers, &body)?;
     if request.order_list.is_empty() {
         return Err(malformed("order_list is empty"));
@@ -163,7 +163,7 @@ pub(super) async fn get_orders_by_client_key(
     Path(key): Path<String>,
     headers: HeaderMap,
 ) -> Answer {
-    authorize(&headers)?;
+    authorize(&state, &headers)?;
     let inner = lock(&state.inner);
     let orders: Vec<t::ClientOrder> = inner
         .by_key
@@ -182,7 +182,7 @@ pub(super) async fn get_orders_by_server_key(
     Path(order_id): Path<String>,
     headers: HeaderMap,
 ) -> Answer {
-    authorize(&headers)?;
+    authorize(&state, &headers)?;
     let inner = lock(&state.inner);
     let order = order_id.parse::<i64>().ok().and_then(|id| inner.order(id));
     match order {
@@ -196,8 +196,8 @@ pub(super) async fn get_orders_by_server_key(
     }
 }
 
-pub(super) async fn list_carriers(headers: HeaderMap) -> Answer {
-    authorize(&headers)?;
+pub(super) async fn list_carriers(State(state): RState, headers: HeaderMap) -> Answer {
+    authorize(&state, &headers)?;
     let carriers: Vec<t::Carrier> = CARRIERS
         .iter()
         .map(|&(id, name, cents)| t::Carrier {

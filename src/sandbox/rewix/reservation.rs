@@ -6,7 +6,7 @@ use super::*;
 /// quantity (growing only as far as the stock allows). Operations apply in order; an unknown stock id refuses the
 /// whole call before anything changes.
 pub(super) async fn reserve_stock(State(state): RState, headers: HeaderMap, body: Bytes) -> Answer {
-    authorize(&headers)?;
+    authorize(&state, &headers)?;
     let request: t::ReservationRequest = parse(&headers, &body)?;
     // `operations` is required: in XML, at least one <operation>. An operation without <model> is read (its
     // `models` "may be empty", and Bdroppy's real document sends one: tests/real_rewix.rs).
@@ -46,6 +46,6 @@ pub(super) async fn reserve_stock(State(state): RState, headers: HeaderMap, body
 }
 
 pub(super) async fn get_reservation_status(State(state): RState, headers: HeaderMap) -> Answer {
-    authorize(&headers)?;
+    authorize(&state, &headers)?;
     Ok(respond(&headers, &lock(&state.inner).reservation()))
 }

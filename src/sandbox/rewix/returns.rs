@@ -147,7 +147,7 @@ pub(crate) async fn request_return(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    authorize(&headers)?;
+    authorize(&state, &headers)?;
     let request: t::ReturnRequest = parse_body(&headers, &body).map_err(malformed)?;
     missing_xml_list(
         &headers,
@@ -175,7 +175,7 @@ pub(crate) async fn returns_by_client_key(
     Path(key): Path<String>,
     headers: HeaderMap,
 ) -> Answer {
-    authorize(&headers)?;
+    authorize(&state, &headers)?;
     let inner = lock(&state.inner);
     let rows: Vec<usize> = (0..inner.returns.len())
         .filter(|&i| inner.returns[i].ext_ref.as_deref() == Some(key.as_str()))
@@ -198,7 +198,7 @@ pub(crate) async fn returns_by_server_key(
     Path(order_id): Path<String>,
     headers: HeaderMap,
 ) -> Answer {
-    authorize(&headers)?;
+    authorize(&state, &headers)?;
     let inner = lock(&state.inner);
     let Some(order_id) = order_id
         .parse::<i64>()

@@ -7,6 +7,8 @@ use crate::spec::{Location, Spec, entries};
 
 /// Every operation has a non-empty `security` (its own or the top-level one), and every
 /// requirement names schemes of `components.securitySchemes` (and, for OAuth2, declared scopes).
+/// The one exception is an operation that issues the credentials (a login): its own `security: []`
+/// is accepted when `x-security-none` says why in a non-empty string.
 pub fn check(spec: &Spec, findings: &mut Findings) {
     let top = spec.doc.get("security");
     if let Some(requirements) = top {
@@ -27,7 +29,13 @@ pub fn check(spec: &Spec, findings: &mut Findings) {
             .or(top)
             .and_then(Value::as_array)
             .is_some_and(|list| !list.is_empty());
-        if !covered {
+        let explained = own.and_then(Value::as_array).is_some_and(Vec::is_empty)
+            && operation
+                .value
+                .get("x-security-none")
+                .and_then(Value::as_str)
+                .is_some_and(|why| !why.trim().is_empty());
+        if !covered && !explained {
             findings.push(
                 &operation.location,
                 "not covered by any security requirement",
@@ -124,6 +132,22 @@ mod tests {
 
         let mut doc = valid();
         at(&mut doc, "/paths/~1orders/post")["security"] = json!([]);
+        assert_findings(
+            doc,
+            &["paths./orders.post: not covered by any security requirement"],
+        );
+    }
+
+    #[test]
+    fn a_login_may_opt_out_with_a_reason() {
+        let mut doc = valid();
+        at(&mut doc, "/paths/~1orders/post")["security"] = json!([]);
+        at(&mut doc, "/paths/~1orders/post")["x-security-none"] = json!("Issues the token.");
+        assert_findings(doc, &[]);
+
+        let mut doc = valid();
+        at(&mut doc, "/paths/~1orders/post")["security"] = json!([]);
+        at(&mut doc, "/paths/~1orders/post")["x-security-none"] = json!(" ");
         assert_findings(
             doc,
             &["paths./orders.post: not covered by any security requirement"],
