@@ -32,11 +32,22 @@ pub fn generate(
             decimal_schema(),
             "crate::Amount",
             [TypeImpl::Display, TypeImpl::FromStr, TypeImpl::Default].into_iter(),
-        );
+        )
+        // A password or token in a body (`format: password`) is a `Secret`: never shown by `Debug`.
+        .with_conversion(password_schema(), "crate::Secret", std::iter::empty());
     let tokens = Generator::new(&settings)
         .generate_tokens(spec)
         .map_err(|e| e.to_string())?;
     syn::parse2(tokens).map_err(|e| e.to_string())
+}
+
+/// The schema that `with_conversion` maps to `crate::Secret`: `type: string, format: password`.
+fn password_schema() -> schemars::schema::SchemaObject {
+    schemars::schema::SchemaObject {
+        instance_type: Some(schemars::schema::InstanceType::String.into()),
+        format: Some("password".to_string()),
+        ..Default::default()
+    }
 }
 
 /// The schema that `with_conversion` maps to `crate::Amount` (typify ignores metadata when matching).

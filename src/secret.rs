@@ -52,6 +52,22 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// Writes the value itself: a generated request body with a `format: password` property (a login) must carry
+/// it. Nothing else in the crate serializes a `Secret`.
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.expose())
+    }
+}
+
+/// Reads a string: a `format: password` property of an answer (a login token) is decoded as a `Secret`, so
+/// the generated type's `Debug` never shows it.
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Secret::from)
+    }
+}
+
 impl fmt::Display for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("[REDACTED]")

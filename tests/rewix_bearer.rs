@@ -173,3 +173,25 @@ async fn the_login_answer_is_size_limited() {
     assert_eq!(err.kind(), ErrorKind::ResponseTooLarge, "{err}");
     assert_eq!(err.operation(), Some("bdroppyLogin"));
 }
+
+/// The generated login types hold the password and the token as `Secret`s (`format: password` in the spec):
+/// their `Debug` never shows them, and the body still carries the password on the wire.
+#[test]
+fn the_generated_login_types_never_debug_print_the_password_or_the_token() {
+    use fulfillment_apis::rewix::types::{BdroppyLoginRequest, BdroppyLoginResponse};
+    let request: BdroppyLoginRequest =
+        serde_json::from_value(json!({"email": "key-1", "password": "pass-Secret-99"})).unwrap();
+    assert!(
+        !format!("{request:?}").contains("pass-Secret-99"),
+        "{request:?}"
+    );
+    let wire = serde_json::to_string(&request).unwrap();
+    assert_eq!(wire, r#"{"email":"key-1","password":"pass-Secret-99"}"#);
+    let answer: BdroppyLoginResponse =
+        serde_json::from_value(json!({"token": "eyJ.token-Secret-77.sig"})).unwrap();
+    assert!(
+        !format!("{answer:?}").contains("token-Secret-77"),
+        "{answer:?}"
+    );
+    assert_eq!(answer.token.expose(), "eyJ.token-Secret-77.sig");
+}
