@@ -29,7 +29,9 @@
 //! never accepted: a lookup answers 404, a search does not list it, and its SourceId (Gooten) or client key
 //! (Rewix) may be used again; ids keep counting up, so none is handed out twice. Lookups by id and key, and
 //! Gooten's duplicate-SourceId check, go through indexes (O(1)), so a long load test stays as fast at the cap as
-//! at the start. The Bootic fake has no cap.
+//! at the start. Memory: a stored Gooten order of one item takes about 3 KiB (measured: 307 MiB of process RSS
+//! with 100,000 stored, `examples/sandbox_load.rs`), so the default cap bounds a fake near 300 MiB; lower it
+//! for long runs in small containers. The Bootic fake has no cap.
 
 mod bootic;
 mod faults;
