@@ -20,10 +20,18 @@ async fn main() {
         .tls_backend_preconfigured(config)
         .build()
         .unwrap();
-    let _ = (&http, rustls_platform_verifier::Verifier::new, chrono::Utc::now(), bytes::Bytes::new());
+    let _ = (
+        &http,
+        rustls_platform_verifier::Verifier::new,
+        chrono::Utc::now(),
+        bytes::Bytes::new(),
+    );
     let order: Result<Order, _> = serde_json::from_str(r#"{"Id":"1","Total":1.5}"#);
     let _ = rust_decimal::Decimal::ONE;
-    println!("{order:?} {}", url::Url::parse("https://api.gooten.com").unwrap());
+    println!(
+        "{order:?} {}",
+        url::Url::parse("https://api.gooten.com").unwrap()
+    );
     tracing::info!("done");
     let _ = futures::future::ready(http::StatusCode::OK).await;
 }
