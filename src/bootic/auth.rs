@@ -8,7 +8,7 @@ use url::Origin;
 use super::token::TokenManager;
 use crate::{
     Provider, Secret,
-    error::{Error, Result},
+    error::Result,
     runtime::{
         Auth, BoxFuture, OperationMeta,
         token_cache::{self, sent_bearer},
@@ -43,16 +43,7 @@ impl Auth for BooticAuth {
             if !op.security.contains(&OAUTH2_SCHEME) {
                 return Ok(());
             }
-            // Checked before the token is fetched or attached: a request built by hand (a HAL link) must never
-            // carry the token to another host.
-            let target = request.url().origin();
-            if target != self.origin {
-                return Err(Error::invalid_request(format!(
-                    "refusing to send the Bootic access token to {}: it is not the client's base URL ({})",
-                    target.ascii_serialization(),
-                    self.origin.ascii_serialization()
-                )));
-            }
+            token_cache::same_origin(request, &self.origin, "the Bootic access token")?;
             let token = match &self.source {
                 TokenSource::Static(token) => token.clone(),
                 TokenSource::ClientCredentials(manager) => manager.token().await?,

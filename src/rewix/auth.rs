@@ -12,7 +12,7 @@ use crate::{
     error::{Error, Result},
     runtime::{
         Auth, BoxFuture, OperationMeta,
-        token_cache::{TokenCache, bearer_header, sent_bearer},
+        token_cache::{self, TokenCache, bearer_header, sent_bearer},
     },
 };
 
@@ -84,15 +84,7 @@ impl Auth for RewixAuth {
                     if !op.accepts.contains(&BEARER_SCHEME) {
                         return Ok(());
                     }
-                    // Checked before the token is fetched or attached: the token never goes to another host.
-                    let target = request.url().origin();
-                    if target != bearer.origin {
-                        return Err(Error::invalid_request(format!(
-                            "refusing to send the Bdroppy token to {}: it is not the client's base URL ({})",
-                            target.ascii_serialization(),
-                            bearer.origin.ascii_serialization()
-                        )));
-                    }
+                    token_cache::same_origin(request, &bearer.origin, "the Bdroppy token")?;
                     let token = bearer.tokens.token().await?;
                     request
                         .headers_mut()

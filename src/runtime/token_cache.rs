@@ -300,6 +300,24 @@ pub(crate) fn redact_tokens(body: &[u8]) -> Vec<u8> {
     serde_json::to_vec(&value).unwrap_or_default()
 }
 
+/// Refuses to attach `what` (a bearer token) to `request` unless it goes to the client's own `origin`: checked
+/// before the token is fetched or attached, so a request built by hand (a HAL link) never carries it elsewhere.
+pub(crate) fn same_origin(
+    request: &reqwest::Request,
+    origin: &url::Origin,
+    what: &str,
+) -> Result<()> {
+    let target = request.url().origin();
+    if &target == origin {
+        return Ok(());
+    }
+    Err(Error::invalid_request(format!(
+        "refusing to send {what} to {}: it is not the client's base URL ({})",
+        target.ascii_serialization(),
+        origin.ascii_serialization()
+    )))
+}
+
 /// `Bearer <token>`, marked sensitive so that no `Debug` of the request shows it.
 pub(crate) fn bearer_header(token: &Secret, provider: Provider) -> Result<HeaderValue> {
     let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| {
