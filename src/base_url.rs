@@ -80,9 +80,11 @@ pub(crate) fn without_userinfo(text: &str) -> String {
 }
 
 /// A URL given as text that `Debug` prints with its user info redacted (for settings kept before `build`).
+#[cfg(feature = "bootic")]
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct UrlText(pub String);
 
+#[cfg(feature = "bootic")]
 impl std::fmt::Debug for UrlText {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Debug::fmt(&without_userinfo(&self.0), f)

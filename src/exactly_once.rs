@@ -23,6 +23,9 @@
 //! The lookup budget is bounded: [`LOOKUP_ROUNDS`] rounds of one lookup call, each retried by the runtime like
 //! any idempotent request, so at most `LOOKUP_ROUNDS x max_attempts` lookup requests per ambiguity.
 
+// Bootic has no order submission: with it alone, only `Outcome` (public) is used.
+#![cfg_attr(not(any(feature = "gooten", feature = "rewix")), allow(dead_code))]
+
 use std::future::Future;
 
 use crate::{ErrorKind, RetryPolicy, error::Result, runtime::retry_errors};

@@ -334,6 +334,7 @@ impl Runtime {
 
     /// [`Runtime::call_raw`] with the success body decoded as `schema` (names matched ignoring case where the
     /// provider does); a body that does not decode is a [`ErrorKind::Decode`] error carrying it.
+    #[cfg(any(feature = "gooten", feature = "bootic"))]
     pub(crate) async fn call_raw_json<T: serde::de::DeserializeOwned>(
         &self,
         operation: &'static str,
