@@ -6,10 +6,16 @@ use serde_json::Value;
 
 use crate::{
     error::{ErrorKind, FieldError},
-    runtime::{Dialect, ErrorDetails, OperationMeta},
+    runtime::{Dialect, EnvelopeNames, ErrorDetails, OperationMeta},
 };
 
 pub(super) struct GootenDialect;
+
+/// The properties of the envelope that decide whether a 2xx answer is an error (see [`parse`] and `classify`).
+static ENVELOPE_NAMES: EnvelopeNames = EnvelopeNames {
+    flag: "HadError",
+    message: "Message",
+};
 
 /// The error envelope (`components/schemas/Error`), read field by field from a JSON value: one mistyped
 /// field (a numeric reference code, a `null` in `Errors`) must not hide `HadError: true`.
@@ -166,6 +172,12 @@ impl Dialect for GootenDialect {
         true
     }
 
+    /// The envelope's top-level `HadError` and `Message`, watched while a success decodes: `classify` then reads
+    /// a 2xx body only when they may say "error".
+    fn envelope_names(&self) -> Option<&'static EnvelopeNames> {
+        Some(&ENVELOPE_NAMES)
+    }
+
     fn details(&self, _status: StatusCode, body: &[u8]) -> ErrorDetails {
         let Some(envelope) = parse(body) else {
             return ErrorDetails::default();
@@ -221,6 +233,84 @@ mod tests {
             &HeaderMap::new(),
             body.as_bytes(),
         )
+    }
+
+    /// The watched decode never calls clean an answer `classify` calls an error, for random top-level mixes of
+    /// the envelope's properties (any case, any value, repeated, nested), into a type with the flag, one
+    /// without it, and a map; and it does call the ordinary successes clean, or it would save nothing.
+    #[test]
+    fn the_watched_decode_agrees_with_classify() {
+        use std::collections::BTreeMap;
+
+        use crate::runtime::case_insensitive::from_slice_watched;
+
+        #[derive(serde::Deserialize)]
+        #[allow(dead_code)]
+        struct WithFlag {
+            #[serde(rename = "HadError")]
+            had_error: Option<bool>,
+            #[serde(rename = "Id")]
+            id: Option<Value>,
+        }
+        #[derive(serde::Deserialize)]
+        #[allow(dead_code)]
+        struct WithoutFlag {
+            #[serde(rename = "Id")]
+            id: Option<Value>,
+        }
+        let names = GootenDialect.envelope_names().unwrap();
+        let keys = [
+            "HadError", "hadError", "HADERROR", "Message", "message", "Id", "Other",
+        ];
+        let values = [
+            "true",
+            "false",
+            "null",
+            "\"true\"",
+            "1",
+            "\"text\"",
+            r#"{"HadError":true}"#,
+            r#"{"Message":"x"}"#,
+            "[true]",
+        ];
+        let mut rng = fastrand::Rng::with_seed(0x14);
+        let mut clean = 0;
+        for _ in 0..20_000 {
+            let members: Vec<String> = (0..rng.usize(0..4))
+                .map(|_| {
+                    format!(
+                        "\"{}\":{}",
+                        keys[rng.usize(..keys.len())],
+                        values[rng.usize(..values.len())]
+                    )
+                })
+                .collect();
+            let body = format!("{{{}}}", members.join(","));
+            let verdicts = [
+                from_slice_watched::<WithFlag>(body.as_bytes(), names).map(|(_, s)| s),
+                from_slice_watched::<WithoutFlag>(body.as_bytes(), names).map(|(_, s)| s),
+                from_slice_watched::<BTreeMap<String, Value>>(body.as_bytes(), names)
+                    .map(|(_, s)| s),
+            ];
+            for (i, seen) in verdicts.into_iter().enumerate() {
+                if let Ok(seen) = seen
+                    && seen.is_clean()
+                {
+                    assert_eq!(classify(200, &body), None, "type {i}: {body}");
+                    assert_ne!(i, 2, "a map's keys are not watched: {body}");
+                    clean += 1;
+                }
+            }
+        }
+        assert!(clean > 5_000, "only {clean} clean verdicts");
+        for body in [
+            r#"{"HadError":false,"Id":"1"}"#,
+            r#"{"Id":"1"}"#,
+            r#"{"Id":"1","HadError":false}"#,
+        ] {
+            let (_, seen) = from_slice_watched::<WithFlag>(body.as_bytes(), names).unwrap();
+            assert!(seen.is_clean(), "{body}");
+        }
     }
 
     #[test]

@@ -13,23 +13,37 @@ use http::StatusCode;
 use reqwest::ResponseBuilderExt;
 use serde::de::DeserializeOwned;
 
-use super::case_insensitive;
+use super::case_insensitive::{self, EnvelopeNames, Seen};
 
 /// A decoded value of the operation's output type.
 pub(crate) type Decoded = Box<dyn Any + Send>;
 
-/// Decodes an answer body into the operation's output type (case-insensitively when the flag is set).
-pub(crate) type Decoder = fn(&[u8], bool) -> serde_json::Result<Decoded>;
+/// How a provider's answers are decoded.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Names {
+    /// Property names matched exactly (serde's derived `Deserialize`).
+    Exact,
+    /// Property names matched ignoring ASCII case.
+    IgnoringCase,
+    /// Ignoring case, and watching the top-level properties of the provider's error envelope on the way.
+    IgnoringCaseWatching(&'static EnvelopeNames),
+}
+
+/// Decodes an answer body into the operation's output type; with what was seen of the envelope's properties
+/// ([`Seen::UNSURE`] unless they were watched).
+pub(crate) type Decoder = fn(&[u8], Names) -> serde_json::Result<(Decoded, Seen)>;
 
 /// The [`Decoder`] of `T`.
 pub(crate) fn decoder<T: DeserializeOwned + Send + 'static>() -> Decoder {
-    |body, case_insensitive| {
-        let value: T = if case_insensitive {
-            case_insensitive::from_slice(body)?
-        } else {
-            serde_json::from_slice(body)?
+    |body, names| {
+        let (value, seen): (T, Seen) = match names {
+            Names::Exact => (serde_json::from_slice(body)?, Seen::UNSURE),
+            Names::IgnoringCase => (case_insensitive::from_slice(body)?, Seen::UNSURE),
+            Names::IgnoringCaseWatching(envelope) => {
+                case_insensitive::from_slice_watched(body, envelope)?
+            }
         };
-        Ok(Box::new(value))
+        Ok((Box::new(value), seen))
     }
 }
 

@@ -159,10 +159,7 @@ impl Runtime {
         };
         match outcome {
             Ok(answer) => {
-                let kind =
-                    self.shared
-                        .dialect
-                        .classify(op, answer.status, &answer.headers, &answer.body);
+                let (kind, decoded) = self.judge(op, &answer);
                 span.record("status", answer.status.as_u16());
                 tracing::debug!(
                     attempt,
@@ -174,7 +171,7 @@ impl Runtime {
                 let retry_after = retry::retry_after(&answer.headers);
                 let retryable = kind.is_some_and(|k| retry::retryable_kind(k, Some(answer.status)));
                 let status = answer.status;
-                let response = Ok(self.finish(answer, kind, retry_after, op));
+                let response = Ok(self.finish(answer, kind, decoded, retry_after, op));
                 if retryable && retry_with(spare) {
                     tracing::debug!(attempt, status = status.as_u16(), "retryable answer");
                     Attempt::Retry {
@@ -235,24 +232,62 @@ impl Runtime {
         decode::stand_in(url)
     }
 
+    /// Classifies an answer and, when it is a documented success of a call that brought its decoder, decodes
+    /// it, once. Where the dialect names its envelope properties the decode comes first and watches them, and
+    /// the dialect's check of the body runs only if they may say "error".
+    fn judge(
+        &self,
+        op: &'static OperationMeta,
+        answer: &Answer,
+    ) -> (
+        Option<ErrorKind>,
+        Option<serde_json::Result<decode::Decoded>>,
+    ) {
+        let classify = || {
+            self.shared
+                .dialect
+                .classify(op, answer.status, &answer.headers, &answer.body)
+        };
+        let decoder = if op.success.contains(&answer.status.as_u16()) {
+            CALL.try_with(|r| r.borrow().decoder).ok().flatten()
+        } else {
+            None
+        };
+        let Some(decode) = decoder else {
+            return (classify(), None);
+        };
+        let names = self.shared.names;
+        if let decode::Names::IgnoringCaseWatching(_) = names {
+            return match decode(&answer.body, names) {
+                Ok((value, seen)) if seen.is_clean() => (None, Some(Ok(value))),
+                decoded => (classify(), Some(decoded.map(|(value, _)| value))),
+            };
+        }
+        match classify() {
+            Some(kind) => (Some(kind), None),
+            None => (
+                None,
+                Some(decode(&answer.body, names).map(|(value, _)| value)),
+            ),
+        }
+    }
+
     /// Records the answer for the error mapping and rebuilds a response for the generated code. A 2xx answer
     /// that the dialect calls an error gets a 4xx status so the generated code takes its error path.
     fn finish(
         &self,
         answer: Answer,
         kind: Option<ErrorKind>,
+        decoded: Option<serde_json::Result<decode::Decoded>>,
         retry_after: Option<std::time::Duration>,
         op: &'static OperationMeta,
     ) -> reqwest::Response {
-        // A documented success of a call that brought its decoder: decoded here, once.
-        let decoder = CALL.try_with(|r| r.borrow().decoder).ok().flatten();
-        if let Some(decode) = decoder
+        // A documented success of a call that brought its decoder, decoded by `judge`.
+        if let Some(decoded) = decoded
             && kind.is_none()
-            && op.success.contains(&answer.status.as_u16())
         {
-            let case_insensitive = self.shared.dialect.case_insensitive_names();
             let status = answer.status;
-            match decode(&answer.body, case_insensitive) {
+            match decoded {
                 Ok(value) => record(|r| {
                     r.status = Some(status);
                     r.decoded = Some(value);

@@ -10,7 +10,7 @@
 //! [`Runtime::call`] in a task-local [`CallRecord`], because progenitor's error type cannot carry them.
 
 mod call;
-mod case_insensitive;
+pub(crate) mod case_insensitive;
 mod decode;
 mod error_map;
 mod generated;
@@ -32,6 +32,7 @@ pub(crate) use call::execute;
 pub(crate) use call::execute_decoded;
 #[cfg(feature = "sandbox")]
 pub(crate) use case_insensitive::CaseInsensitive;
+pub(crate) use case_insensitive::EnvelopeNames;
 pub(crate) use generated::generated_modules;
 pub(crate) use hooks::forward_client_hooks;
 pub(crate) use options::{Options, client_options};
@@ -142,6 +143,14 @@ pub(crate) trait Dialect: Send + Sync + 'static {
     fn case_insensitive_names(&self) -> bool {
         false
     }
+    /// The top-level properties of the provider's error envelope that can make a 2xx answer an error (Gooten's
+    /// `HadError` and `Message`), for a provider whose names are matched ignoring case. With them, a documented
+    /// success is decoded first, watching them on the way, and [`Dialect::classify`] reads the body only when
+    /// what was seen does not prove the answer clean; so a success body is read once. `classify` must agree:
+    /// an answer proven clean is one it calls a success.
+    fn envelope_names(&self) -> Option<&'static EnvelopeNames> {
+        None
+    }
 }
 
 /// What a provider's error body says.
@@ -165,6 +174,8 @@ struct Shared {
     /// The operations by generated method name and by operationId.
     operations: std::collections::HashMap<&'static str, &'static OperationMeta>,
     options: Options,
+    /// How answers are decoded (from the dialect, asked once).
+    names: decode::Names,
     http: reqwest::Client,
     auth: Box<dyn Auth>,
     dialect: Box<dyn Dialect>,
@@ -192,6 +203,11 @@ impl Runtime {
         secrets: Vec<Secret>,
     ) -> Result<Self> {
         let http = options.http_client()?;
+        let names = match (dialect.case_insensitive_names(), dialect.envelope_names()) {
+            (false, _) => decode::Names::Exact,
+            (true, None) => decode::Names::IgnoringCase,
+            (true, Some(envelope)) => decode::Names::IgnoringCaseWatching(envelope),
+        };
         Ok(Runtime {
             shared: Arc::new(Shared {
                 provider,
@@ -201,6 +217,7 @@ impl Runtime {
                     .flat_map(|op| [(op.method, op), (op.id, op)])
                     .collect(),
                 options,
+                names,
                 http,
                 auth: Box::new(auth),
                 dialect: Box::new(dialect),
