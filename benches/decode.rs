@@ -130,6 +130,11 @@ fn main() {
 
     // A 1,000-order page, generated types against the lean struct, interleaved.
     let big = page(1000);
+    // `-- --write-page <file>`: the page for decode-baseline/ (the lean struct with arbitrary_precision).
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--write-page") {
+        std::fs::write(args.get(at + 1).expect("--write-page takes a file"), &big).unwrap();
+    }
     let (mut generated, mut lean) = (Vec::new(), Vec::new());
     for _ in 0..15 {
         generated.push(median_time(3, &big, |b| {

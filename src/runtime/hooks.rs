@@ -76,12 +76,15 @@ impl Runtime {
             status = Empty,
             duration_ms = Empty,
         );
-        let started = Instant::now();
+        // Clock reads only for someone listening (they are a measurable part of a small call).
+        let started = (!span.is_disabled()).then(Instant::now);
         // Boxed: the attempts (retry loop, transport, credential renewal) are a future of several kilobytes,
         // and progenitor's call future, which holds this one, is moved by value a few times before it is
         // polled; inline, every move copied all of it (measured: most of the per-call overhead of a small GET).
         let result = Box::pin(self.exec_attempts(request, op).instrument(span.clone())).await;
-        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        if let Some(started) = started {
+            span.record("duration_ms", started.elapsed().as_millis() as u64);
+        }
         result
     }
 
@@ -131,7 +134,7 @@ impl Runtime {
         *current.timeout_mut() = Some(self.shared.options.timeouts.attempt());
         span.record("attempt", attempt);
         record(|r| r.attempts = attempt);
-        let sent_at = Instant::now();
+        let sent_at = tracing::enabled!(tracing::Level::WARN).then(Instant::now);
         let mut outcome = self.send_once(current).await;
         // A 401 means the provider refused the request, so even a POST was not applied: renew the credentials
         // once and repeat the request once.
@@ -149,7 +152,7 @@ impl Runtime {
                 outcome = self.send_once(again).await;
             }
         }
-        let elapsed_ms = sent_at.elapsed().as_millis() as u64;
+        let elapsed_ms = sent_at.map_or(0, |at| at.elapsed().as_millis() as u64);
         let retry_with = |spare: Option<reqwest::Request>| {
             let possible = spare.is_some();
             if let Ok(mut slot) = next.lock() {

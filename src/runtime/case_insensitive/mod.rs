@@ -35,6 +35,7 @@ const REDO: &str =
 
 macro_rules! forward {
     ($($method:ident)*) => {$(
+        #[inline]
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
             self.0.$method(Wrap::<_, EXACT_FIRST>(visitor))
         }
@@ -54,6 +55,7 @@ impl<'de, D: Deserializer<'de>, const EXACT_FIRST: bool> Deserializer<'de>
         deserialize_map deserialize_identifier deserialize_ignored_any
     }
 
+    #[inline]
     fn deserialize_unit_struct<V: Visitor<'de>>(
         self,
         name: &'static str,
@@ -63,6 +65,7 @@ impl<'de, D: Deserializer<'de>, const EXACT_FIRST: bool> Deserializer<'de>
             .deserialize_unit_struct(name, Wrap::<_, EXACT_FIRST>(visitor))
     }
 
+    #[inline]
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
         name: &'static str,
@@ -72,6 +75,7 @@ impl<'de, D: Deserializer<'de>, const EXACT_FIRST: bool> Deserializer<'de>
             .deserialize_newtype_struct(name, Wrap::<_, EXACT_FIRST>(visitor))
     }
 
+    #[inline]
     fn deserialize_tuple<V: Visitor<'de>>(
         self,
         len: usize,
@@ -81,6 +85,7 @@ impl<'de, D: Deserializer<'de>, const EXACT_FIRST: bool> Deserializer<'de>
             .deserialize_tuple(len, Wrap::<_, EXACT_FIRST>(visitor))
     }
 
+    #[inline]
     fn deserialize_tuple_struct<V: Visitor<'de>>(
         self,
         name: &'static str,
@@ -91,6 +96,7 @@ impl<'de, D: Deserializer<'de>, const EXACT_FIRST: bool> Deserializer<'de>
             .deserialize_tuple_struct(name, len, Wrap::<_, EXACT_FIRST>(visitor))
     }
 
+    #[inline]
     fn deserialize_struct<V: Visitor<'de>>(
         self,
         name: &'static str,
@@ -104,6 +110,7 @@ impl<'de, D: Deserializer<'de>, const EXACT_FIRST: bool> Deserializer<'de>
         )
     }
 
+    #[inline]
     fn deserialize_enum<V: Visitor<'de>>(
         self,
         name: &'static str,
@@ -114,6 +121,7 @@ impl<'de, D: Deserializer<'de>, const EXACT_FIRST: bool> Deserializer<'de>
             .deserialize_enum(name, variants, Wrap::<_, EXACT_FIRST>(visitor))
     }
 
+    #[inline]
     fn is_human_readable(&self) -> bool {
         self.0.is_human_readable()
     }
@@ -126,6 +134,7 @@ impl<'de, S: DeserializeSeed<'de>, const EXACT_FIRST: bool> DeserializeSeed<'de>
     for Wrap<S, EXACT_FIRST>
 {
     type Value = S::Value;
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
         self.0
             .deserialize(CaseInsensitive::<_, EXACT_FIRST>(deserializer))
@@ -134,6 +143,7 @@ impl<'de, S: DeserializeSeed<'de>, const EXACT_FIRST: bool> DeserializeSeed<'de>
 
 macro_rules! visit_plain {
     ($($method:ident: $ty:ty),*) => {$(
+        #[inline]
         fn $method<E: de::Error>(self, value: $ty) -> Result<V::Value, E> {
             self.0.$method(value)
         }
@@ -143,6 +153,7 @@ macro_rules! visit_plain {
 impl<'de, V: Visitor<'de>, const EXACT_FIRST: bool> Visitor<'de> for Wrap<V, EXACT_FIRST> {
     type Value = V::Value;
 
+    #[inline]
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.expecting(f)
     }
@@ -154,16 +165,20 @@ impl<'de, V: Visitor<'de>, const EXACT_FIRST: bool> Visitor<'de> for Wrap<V, EXA
         visit_bytes: &[u8], visit_borrowed_bytes: &'de [u8], visit_byte_buf: Vec<u8>
     }
 
+    #[inline]
     fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
         self.0.visit_none()
     }
+    #[inline]
     fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
         self.0.visit_unit()
     }
+    #[inline]
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
         self.0
             .visit_some(CaseInsensitive::<_, EXACT_FIRST>(deserializer))
     }
+    #[inline]
     fn visit_newtype_struct<D: Deserializer<'de>>(
         self,
         deserializer: D,
@@ -171,12 +186,15 @@ impl<'de, V: Visitor<'de>, const EXACT_FIRST: bool> Visitor<'de> for Wrap<V, EXA
         self.0
             .visit_newtype_struct(CaseInsensitive::<_, EXACT_FIRST>(deserializer))
     }
+    #[inline]
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
         self.0.visit_seq(Wrap::<_, EXACT_FIRST>(seq))
     }
+    #[inline]
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
         self.0.visit_map(Wrap::<_, EXACT_FIRST>(map))
     }
+    #[inline]
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
         self.0.visit_enum(Wrap::<_, EXACT_FIRST>(data))
     }
@@ -184,12 +202,14 @@ impl<'de, V: Visitor<'de>, const EXACT_FIRST: bool> Visitor<'de> for Wrap<V, EXA
 
 impl<'de, A: SeqAccess<'de>, const EXACT_FIRST: bool> SeqAccess<'de> for Wrap<A, EXACT_FIRST> {
     type Error = A::Error;
+    #[inline]
     fn next_element_seed<T: DeserializeSeed<'de>>(
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, A::Error> {
         self.0.next_element_seed(Wrap::<_, EXACT_FIRST>(seed))
     }
+    #[inline]
     fn size_hint(&self) -> Option<usize> {
         self.0.size_hint()
     }
@@ -198,15 +218,18 @@ impl<'de, A: SeqAccess<'de>, const EXACT_FIRST: bool> SeqAccess<'de> for Wrap<A,
 /// A map whose keys are kept as they are (a `BTreeMap` field) and whose values are wrapped.
 impl<'de, A: MapAccess<'de>, const EXACT_FIRST: bool> MapAccess<'de> for Wrap<A, EXACT_FIRST> {
     type Error = A::Error;
+    #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
         self.0.next_key_seed(seed)
     }
+    #[inline]
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
         self.0.next_value_seed(Wrap::<_, EXACT_FIRST>(seed))
     }
+    #[inline]
     fn size_hint(&self) -> Option<usize> {
         self.0.size_hint()
     }
@@ -215,6 +238,7 @@ impl<'de, A: MapAccess<'de>, const EXACT_FIRST: bool> MapAccess<'de> for Wrap<A,
 impl<'de, A: EnumAccess<'de>, const EXACT_FIRST: bool> EnumAccess<'de> for Wrap<A, EXACT_FIRST> {
     type Error = A::Error;
     type Variant = Wrap<A::Variant, EXACT_FIRST>;
+    #[inline]
     fn variant_seed<T: DeserializeSeed<'de>>(
         self,
         seed: T,
@@ -228,15 +252,19 @@ impl<'de, A: VariantAccess<'de>, const EXACT_FIRST: bool> VariantAccess<'de>
     for Wrap<A, EXACT_FIRST>
 {
     type Error = A::Error;
+    #[inline]
     fn unit_variant(self) -> Result<(), A::Error> {
         self.0.unit_variant()
     }
+    #[inline]
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, A::Error> {
         self.0.newtype_variant_seed(Wrap::<_, EXACT_FIRST>(seed))
     }
+    #[inline]
     fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
         self.0.tuple_variant(len, Wrap::<_, EXACT_FIRST>(visitor))
     }
+    #[inline]
     fn struct_variant<V: Visitor<'de>>(
         self,
         fields: &'static [&'static str],
@@ -255,9 +283,11 @@ struct StructVisitor<V, const EXACT_FIRST: bool> {
 
 impl<'de, V: Visitor<'de>, const EXACT_FIRST: bool> Visitor<'de> for StructVisitor<V, EXACT_FIRST> {
     type Value = V::Value;
+    #[inline]
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.visitor.expecting(f)
     }
+    #[inline]
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
         self.visitor.visit_map(StructFields::<'de, A, EXACT_FIRST> {
             fields: self.fields,
@@ -265,6 +295,7 @@ impl<'de, V: Visitor<'de>, const EXACT_FIRST: bool> Visitor<'de> for StructVisit
             key: Cow::Borrowed(""),
         })
     }
+    #[inline]
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
         self.visitor.visit_seq(Wrap::<_, EXACT_FIRST>(seq))
     }
@@ -281,6 +312,7 @@ impl<'de, A: MapAccess<'de>, const EXACT_FIRST: bool> MapAccess<'de>
     for StructFields<'de, A, EXACT_FIRST>
 {
     type Error = A::Error;
+    #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
@@ -317,6 +349,7 @@ impl<'de, A: MapAccess<'de>, const EXACT_FIRST: bool> MapAccess<'de>
             },
         }
     }
+    #[inline]
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
         if !EXACT_FIRST {
             return self.map.next_value_seed(Wrap::<_, false>(seed));
@@ -338,6 +371,7 @@ impl<'de, A: MapAccess<'de>, const EXACT_FIRST: bool> MapAccess<'de>
         }
         Ok(value)
     }
+    #[inline]
     fn size_hint(&self) -> Option<usize> {
         self.map.size_hint()
     }
@@ -352,6 +386,7 @@ struct Ignored<'a, S> {
 
 impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Ignored<'_, S> {
     type Value = S::Value;
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
         self.seed.deserialize(NoteIgnored {
             inner: CaseInsensitive::<_, true>(deserializer),
@@ -367,6 +402,7 @@ struct NoteIgnored<'a, D> {
 
 macro_rules! forward_noted {
     ($($method:ident)*) => {$(
+        #[inline]
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
             self.inner.$method(visitor)
         }
@@ -384,10 +420,12 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for NoteIgnored<'_, D> {
         deserialize_map deserialize_identifier
     }
 
+    #[inline]
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
         *self.ignored = true;
         self.inner.deserialize_ignored_any(visitor)
     }
+    #[inline]
     fn deserialize_unit_struct<V: Visitor<'de>>(
         self,
         name: &'static str,
@@ -395,6 +433,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for NoteIgnored<'_, D> {
     ) -> Result<V::Value, D::Error> {
         self.inner.deserialize_unit_struct(name, visitor)
     }
+    #[inline]
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
         name: &'static str,
@@ -402,6 +441,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for NoteIgnored<'_, D> {
     ) -> Result<V::Value, D::Error> {
         self.inner.deserialize_newtype_struct(name, visitor)
     }
+    #[inline]
     fn deserialize_tuple<V: Visitor<'de>>(
         self,
         len: usize,
@@ -409,6 +449,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for NoteIgnored<'_, D> {
     ) -> Result<V::Value, D::Error> {
         self.inner.deserialize_tuple(len, visitor)
     }
+    #[inline]
     fn deserialize_tuple_struct<V: Visitor<'de>>(
         self,
         name: &'static str,
@@ -417,6 +458,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for NoteIgnored<'_, D> {
     ) -> Result<V::Value, D::Error> {
         self.inner.deserialize_tuple_struct(name, len, visitor)
     }
+    #[inline]
     fn deserialize_struct<V: Visitor<'de>>(
         self,
         name: &'static str,
@@ -425,6 +467,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for NoteIgnored<'_, D> {
     ) -> Result<V::Value, D::Error> {
         self.inner.deserialize_struct(name, fields, visitor)
     }
+    #[inline]
     fn deserialize_enum<V: Visitor<'de>>(
         self,
         name: &'static str,
@@ -433,6 +476,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for NoteIgnored<'_, D> {
     ) -> Result<V::Value, D::Error> {
         self.inner.deserialize_enum(name, variants, visitor)
     }
+    #[inline]
     fn is_human_readable(&self) -> bool {
         self.inner.is_human_readable()
     }
@@ -442,19 +486,24 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for NoteIgnored<'_, D> {
 struct Key<'de>(Cow<'de, str>);
 
 impl<'de> de::Deserialize<'de> for Key<'de> {
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct KeyVisitor;
         impl<'de> Visitor<'de> for KeyVisitor {
             type Value = Key<'de>;
+            #[inline]
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a property name")
             }
+            #[inline]
             fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
                 Ok(Key(Cow::Borrowed(v)))
             }
+            #[inline]
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
                 Ok(Key(Cow::Owned(v.to_string())))
             }
+            #[inline]
             fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
                 Ok(Key(Cow::Owned(v)))
             }
