@@ -19,7 +19,10 @@ use url::Url;
 use crate::{
     Provider, RetryPolicy, Secret,
     error::{Error, ErrorKind, Result},
-    runtime::token_cache::{Issued, TokenCache, TokenEndpoint, TokenSettings},
+    runtime::{
+        basic_auth::BasicCredentials,
+        token_cache::{Issued, TokenCache, TokenEndpoint, TokenSettings},
+    },
     secret::scrub,
 };
 
@@ -55,28 +58,12 @@ pub(super) struct BooticTokenEndpoint {
 
 /// The token manager for `config`.
 pub(super) fn manager(config: TokenConfig) -> Result<TokenManager> {
-    // reqwest computes the Basic credentials (base64 of `id:secret`); taking them from a built request
-    // avoids a base64 dependency and yields the exact header reqwest would send.
-    let probe = config
-        .http
-        .post(config.token_url.clone())
-        .basic_auth(&config.client_id, Some(config.client_secret.expose()))
-        .build()
-        .map_err(|e| {
-            Error::configuration("cannot build the token request").with_source(e.without_url())
-        })?;
-    let basic = probe
-        .headers()
-        .get(AUTHORIZATION)
-        .cloned()
-        .ok_or_else(|| Error::configuration("cannot build the token request's credentials"))?;
-    let basic_secret = Secret::new(
-        basic
-            .to_str()
-            .unwrap_or_default()
-            .trim_start_matches("Basic ")
-            .to_string(),
-    );
+    let BasicCredentials {
+        header: basic,
+        encoded: basic_secret,
+    } = BasicCredentials::new(&config.client_id, config.client_secret.expose()).ok_or_else(
+        || Error::configuration("the Bootic client credentials cannot be sent in an HTTP header"),
+    )?;
     let endpoint = BooticTokenEndpoint {
         token_url: config.token_url,
         basic,

@@ -12,6 +12,7 @@ use crate::{
     error::{Error, Result},
     runtime::{
         Auth, BoxFuture, OperationMeta,
+        basic_auth::BasicCredentials,
         token_cache::{self, TokenCache, bearer_header, sent_bearer},
     },
 };
@@ -40,15 +41,11 @@ pub(super) struct BearerAuth {
 
 impl RewixAuth {
     pub(super) fn basic(api_key: &Secret, password: &Secret) -> Result<Self> {
-        let encoded = base64(format!("{}:{}", api_key.expose(), password.expose()).as_bytes());
-        let mut header = HeaderValue::from_str(&format!("Basic {encoded}")).map_err(|_| {
-            Error::configuration("the Rewix credentials cannot be sent in an HTTP header")
-        })?;
-        header.set_sensitive(true);
-        Ok(RewixAuth::Basic(BasicAuth {
-            header,
-            encoded: Secret::new(encoded),
-        }))
+        let BasicCredentials { header, encoded } =
+            BasicCredentials::new(api_key.expose(), password.expose()).ok_or_else(|| {
+                Error::configuration("the Rewix credentials cannot be sent in an HTTP header")
+            })?;
+        Ok(RewixAuth::Basic(BasicAuth { header, encoded }))
     }
 
     pub(super) fn bearer(origin: Origin, tokens: TokenCache<BdroppyLogin>) -> Self {
@@ -116,53 +113,9 @@ impl Auth for RewixAuth {
     }
 }
 
-/// Standard base64 with padding (RFC 4648 section 4), as HTTP Basic uses. Written out here because the
-/// crate's `base64` dependency only exists with the `sandbox` feature, and this is all Basic auth needs.
-fn base64(input: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 0x3f) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base64_matches_rfc_4648_test_vectors() {
-        let vectors = [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ];
-        for (plain, encoded) in vectors {
-            assert_eq!(base64(plain.as_bytes()), encoded, "{plain:?}");
-        }
-        // RFC 7617's own example.
-        assert_eq!(
-            base64(b"Aladdin:open sesame"),
-            "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
-        );
-    }
 
     #[test]
     fn the_header_is_sensitive_and_never_debug_printed() {
@@ -175,7 +128,7 @@ mod tests {
         assert_eq!(format!("{:?}", auth.header), "Sensitive");
         assert_eq!(
             auth.header.to_str().unwrap(),
-            format!("Basic {}", base64(b"key-1234:pass-5678"))
+            "Basic a2V5LTEyMzQ6cGFzcy01Njc4"
         );
     }
 }

@@ -9,6 +9,8 @@
 //! The per-call facts the error mapping needs (raw body, original status, attempts) travel from the hooks to
 //! [`Runtime::call`] in a task-local [`CallRecord`], because progenitor's error type cannot carry them.
 
+#[cfg(any(feature = "bootic", feature = "rewix"))]
+pub(crate) mod basic_auth;
 mod call;
 pub(crate) mod case_insensitive;
 mod decode;
