@@ -3,7 +3,7 @@
 //! first call, shared by concurrent callers, renewed once after a 401), attached only to requests for the
 //! client's own origin.
 
-use http::{HeaderValue, header::AUTHORIZATION};
+use http::header::AUTHORIZATION;
 use url::Origin;
 
 use super::login::BdroppyLogin;
@@ -22,15 +22,9 @@ const BASIC_SCHEME: &str = "basicAuth";
 const BEARER_SCHEME: &str = "bearerAuth";
 
 pub(super) enum RewixAuth {
-    Basic(BasicAuth),
+    /// `Basic <base64(key:password)>`, built once, its encoded part scrubbed from error bodies.
+    Basic(BasicCredentials),
     Bearer(Box<BearerAuth>),
-}
-
-pub(super) struct BasicAuth {
-    /// `Basic <base64(key:password)>`, built once; marked sensitive so `http`'s Debug never prints it.
-    header: HeaderValue,
-    /// The base64 part alone, so the runtime can scrub it from error bodies.
-    encoded: Secret,
 }
 
 pub(super) struct BearerAuth {
@@ -41,11 +35,11 @@ pub(super) struct BearerAuth {
 
 impl RewixAuth {
     pub(super) fn basic(api_key: &Secret, password: &Secret) -> Result<Self> {
-        let BasicCredentials { header, encoded } =
-            BasicCredentials::new(api_key.expose(), password.expose()).ok_or_else(|| {
+        BasicCredentials::new(api_key.expose(), password.expose())
+            .map(RewixAuth::Basic)
+            .ok_or_else(|| {
                 Error::configuration("the Rewix credentials cannot be sent in an HTTP header")
-            })?;
-        Ok(RewixAuth::Basic(BasicAuth { header, encoded }))
+            })
     }
 
     pub(super) fn bearer(origin: Origin, tokens: TokenCache<BdroppyLogin>) -> Self {

@@ -380,7 +380,7 @@ impl Runtime {
         request: reqwest::Request,
     ) -> Result<T> {
         let (status, body) = self.call_raw(operation, request).await?;
-        let decoded = if self.shared.dialect.case_insensitive_names() {
+        let decoded = if !matches!(self.shared.names, decode::Names::Exact) {
             super::case_insensitive::from_slice(&body)
         } else {
             serde_json::from_slice(&body)

@@ -308,6 +308,22 @@ struct StructFields<'de, A, const EXACT_FIRST: bool> {
     key: Cow<'de, str>,
 }
 
+impl<'de, A: MapAccess<'de>, const EXACT_FIRST: bool> StructFields<'de, A, EXACT_FIRST> {
+    /// After the value of the last key: if the type `skipped` it (has no property of this exact name) but has
+    /// one of this name in another case, the value is gone, so [`REDO`] stops the decode to map names.
+    fn redo_if_skipped_in_another_case(&self, skipped: bool) -> Result<(), A::Error> {
+        if skipped
+            && self
+                .fields
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(&self.key))
+        {
+            return Err(de::Error::custom(REDO));
+        }
+        Ok(())
+    }
+}
+
 impl<'de, A: MapAccess<'de>, const EXACT_FIRST: bool> MapAccess<'de>
     for StructFields<'de, A, EXACT_FIRST>
 {
@@ -359,16 +375,7 @@ impl<'de, A: MapAccess<'de>, const EXACT_FIRST: bool> MapAccess<'de>
             seed,
             ignored: &mut ignored,
         })?;
-        // The type has no property of this exact name. If it has one of this name in another case, its value
-        // was just skipped: decode again, mapping names.
-        if ignored
-            && self
-                .fields
-                .iter()
-                .any(|f| f.eq_ignore_ascii_case(&self.key))
-        {
-            return Err(de::Error::custom(REDO));
-        }
+        self.redo_if_skipped_in_another_case(ignored)?;
         Ok(value)
     }
     #[inline]

@@ -12,7 +12,7 @@ use std::{borrow::Cow, fmt, marker::PhantomData};
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use super::{CaseInsensitive, REDO, StructFields, Wrap};
+use super::{CaseInsensitive, StructFields, Wrap};
 
 /// The top-level properties of a provider's error envelope that a 2xx answer may carry, matched ignoring ASCII
 /// case.
@@ -237,13 +237,10 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for WatchedFields<'de, '_, A> {
                     (Flag::Absent, Some(false)) => Flag::False,
                     _ => Flag::Other,
                 };
-                // As `StructFields` does for a value the type skips: a type whose property differs from this
-                // key only in case decodes again, mapping names.
-                let key: &str = &self.inner.key;
-                let fields = self.inner.fields;
-                if !fields.contains(&key) && fields.iter().any(|f| f.eq_ignore_ascii_case(key)) {
-                    return Err(de::Error::custom(REDO));
-                }
+                // The value never reached the type's own seed, so whether it skips the key is read off its
+                // property names (a derived type skips exactly the names it does not have).
+                let skipped = !self.inner.fields.contains(&&*self.inner.key);
+                self.inner.redo_if_skipped_in_another_case(skipped)?;
                 seed.deserialize(FlagValue::<A::Error>(value, PhantomData))
             }
         }
