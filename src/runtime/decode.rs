@@ -13,7 +13,10 @@ use http::StatusCode;
 use reqwest::ResponseBuilderExt;
 use serde::de::DeserializeOwned;
 
-use super::case_insensitive::{self, EnvelopeNames, Seen};
+use super::{
+    case_insensitive::{self, EnvelopeNames, Seen},
+    json_text,
+};
 
 /// A decoded value of the operation's output type.
 pub(crate) type Decoded = Box<dyn Any + Send>;
@@ -37,7 +40,7 @@ pub(crate) type Decoder = fn(&[u8], Names) -> serde_json::Result<(Decoded, Seen)
 pub(crate) fn decoder<T: DeserializeOwned + Send + 'static>() -> Decoder {
     |body, names| {
         let (value, seen): (T, Seen) = match names {
-            Names::Exact => (serde_json::from_slice(body)?, Seen::UNSURE),
+            Names::Exact => (json_text::from_slice(body)?, Seen::UNSURE),
             Names::IgnoringCase => (case_insensitive::from_slice(body)?, Seen::UNSURE),
             Names::IgnoringCaseWatching(envelope) => {
                 case_insensitive::from_slice_watched(body, envelope)?

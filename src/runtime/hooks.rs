@@ -383,7 +383,7 @@ impl Runtime {
         let decoded = if !matches!(self.shared.names, decode::Names::Exact) {
             super::case_insensitive::from_slice(&body)
         } else {
-            serde_json::from_slice(&body)
+            super::json_text::from_slice(&body)
         };
         decoded.map_err(|e| {
             Error::new(ErrorKind::Decode)

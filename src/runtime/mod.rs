@@ -17,6 +17,7 @@ mod decode;
 mod error_map;
 mod generated;
 mod hooks;
+pub(crate) mod json_text;
 mod options;
 mod path_guard;
 mod retry;

@@ -12,12 +12,15 @@
 
 mod watch;
 
-use std::{borrow::Cow, fmt};
+use std::{borrow::Cow, fmt, marker::PhantomData};
 
 use serde::de::{
     self, DeserializeSeed, Deserializer, EnumAccess, IntoDeserializer, MapAccess, SeqAccess,
     VariantAccess, Visitor,
 };
+use serde_json::de::Read;
+
+use super::json_text;
 
 pub(crate) use watch::{EnvelopeNames, Seen};
 
@@ -536,31 +539,57 @@ pub(crate) fn from_slice_watched<T: de::DeserializeOwned>(
     bytes: &[u8],
     names: &'static EnvelopeNames,
 ) -> serde_json::Result<(T, Seen)> {
-    let mut seen = Seen::default();
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let watched = T::deserialize(watch::Watched {
-        inner: &mut deserializer,
+    /// The decode, watching.
+    struct WatchedPass<T> {
+        names: &'static EnvelopeNames,
+        value: PhantomData<fn() -> T>,
+    }
+    impl<T: de::DeserializeOwned> json_text::Decode for WatchedPass<T> {
+        type Output = (T, Seen);
+        fn run<'de, R: Read<'de>>(
+            self,
+            deserializer: &mut serde_json::Deserializer<R>,
+        ) -> serde_json::Result<(T, Seen)> {
+            let mut seen = Seen::default();
+            let value = T::deserialize(watch::Watched {
+                inner: &mut *deserializer,
+                names: self.names,
+                seen: &mut seen,
+            })?;
+            deserializer.end()?;
+            Ok((value, seen))
+        }
+    }
+    let watched = WatchedPass {
         names,
-        seen: &mut seen,
-    })
-    .and_then(|value| deserializer.end().map(|()| value));
-    match watched {
-        Ok(value) => Ok((value, seen)),
+        value: PhantomData,
+    };
+    match json_text::decode(bytes, watched) {
         Err(e) if e.is_data() && e.to_string().starts_with(REDO) => {
             decode::<T, false>(bytes).map(|value| (value, Seen::UNSURE))
         }
         Err(e) if e.is_data() && e.to_string().starts_with(watch::UNSURE) => {
             from_slice(bytes).map(|value| (value, Seen::UNSURE))
         }
-        Err(e) => Err(e),
+        done => done,
     }
 }
 
 fn decode<T: de::DeserializeOwned, const EXACT_FIRST: bool>(bytes: &[u8]) -> serde_json::Result<T> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = T::deserialize(CaseInsensitive::<_, EXACT_FIRST>(&mut deserializer))?;
-    deserializer.end()?;
-    Ok(value)
+    /// One decode, with or without `EXACT_FIRST`.
+    struct Pass<T, const EXACT_FIRST: bool>(PhantomData<fn() -> T>);
+    impl<T: de::DeserializeOwned, const EXACT_FIRST: bool> json_text::Decode for Pass<T, EXACT_FIRST> {
+        type Output = T;
+        fn run<'de, R: Read<'de>>(
+            self,
+            deserializer: &mut serde_json::Deserializer<R>,
+        ) -> serde_json::Result<T> {
+            let value = T::deserialize(CaseInsensitive::<_, EXACT_FIRST>(&mut *deserializer))?;
+            deserializer.end()?;
+            Ok(value)
+        }
+    }
+    json_text::decode(bytes, Pass::<T, EXACT_FIRST>(PhantomData))
 }
 
 #[cfg(test)]
