@@ -43,16 +43,17 @@ pub(super) fn record(f: impl FnOnce(&mut CallRecord)) {
 
 /// Runs one generated call inside a fresh [`CallRecord`] and maps its error into the crate's [`Error`].
 ///
-/// The request wrappers' `IntoFuture` boxes the future this returns, at once: it holds the request, the hooks
-/// and the answer handling (about 21 KB), and the caller's future is moved by value a few times before it is
-/// first polled (`buffer_unordered`, `tokio::spawn`, a `Stream`); inline, each move copied it whole (measured
-/// in `benches/calls.rs`).
+/// The generated call's future (the request, the hooks and the answer handling: kilobytes) is boxed here, at
+/// once, and the request wrappers' `IntoFuture` boxes the small future this returns: the caller's future is
+/// moved by value a few times before it is first polled (`buffer_unordered`, `tokio::spawn`, a `Stream`), and
+/// so is this one's argument inside it; inline, each move copied it whole (measured in `benches/calls.rs`:
+/// boxing the generated future here saved about 2,000 instructions of a `getProductVariants` call).
 pub(crate) fn execute<T: 'static, E>(
     provider: Provider,
     operation: &'static str,
     future: impl Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 ) -> impl Future<Output = Result<T>> {
-    run(provider, operation, None, future)
+    run(provider, operation, None, Box::pin(future))
 }
 
 /// [`execute`] for an operation whose success answer is JSON: the runtime decodes it once, itself (names matched
@@ -65,7 +66,12 @@ pub(crate) fn execute_decoded<T, E>(
 where
     T: serde::de::DeserializeOwned + Send + 'static,
 {
-    run(provider, operation, Some(decode::decoder::<T>()), future)
+    run(
+        provider,
+        operation,
+        Some(decode::decoder::<T>()),
+        Box::pin(future),
+    )
 }
 
 async fn run<T: 'static, E>(
