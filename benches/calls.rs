@@ -5,9 +5,13 @@
 //! and of the CPU time the whole process spent (client and server both). On a machine that is busy with other
 //! work the wall-time ratio is noise; the CPU-time ratio still says what each call costs.
 //!
+//! The raw loop is the issue's baseline: it sets no timeout. A third side, `raw-timeout` (columns `c/rt`), is
+//! the same loop on a `reqwest::Client` given the crate's default timeouts, so the two ratios together show
+//! what the timeouts cost and what the rest of the crate costs. The three sides' order rotates every round.
+//!
 //! `cargo bench --bench calls` (release build); `-- --quick` for fewer rounds, `-- --only getOrder` for the
 //! scenarios whose name contains `getOrder`. `-- --only getOrder --profile crate --calls 1000` runs just one
-//! side, sequentially, for a profiler: instruction counts of a `crate` and a `raw` run of the same calls, minus
+//! side (`crate`, `raw` or `raw-timeout`), sequentially, for a profiler: instruction counts of a `crate` and a `raw` run of the same calls, minus
 //! those of a `--calls 0` run, give what one call costs each.
 
 use std::{
@@ -277,8 +281,8 @@ async fn main() {
         "crate vs hand-written reqwest + serde_json, same generated types, loopback; median of {rounds} interleaved rounds"
     );
     println!(
-        "{:<28} {:>4} {:>8} {:>10} {:>10} {:>10} {:>10}",
-        "call", "conc", "bytes", "crate/s", "raw/s", "wall c/r", "cpu c/r"
+        "{:<28} {:>4} {:>8} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}",
+        "call", "conc", "bytes", "crate/s", "raw/s", "wall c/r", "cpu c/r", "wall c/rt", "cpu c/rt"
     );
     for (scenario, call) in scenarios {
         if filter
@@ -299,52 +303,85 @@ async fn main() {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
+        // The same loop with the timeouts the crate sets by default (connect 10 s, each attempt 30 s): what a
+        // careful engineer adds, and the largest single part of the crate's cost on a small call.
+        let defaults = fulfillment_apis::Timeouts::default();
+        let http_timeout = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(defaults.connect())
+            .timeout(defaults.attempt())
+            .build()
+            .unwrap();
         if let Some(side) = &profile {
             // One side only, one call at a time, with nothing else in the process: for a profiler.
             for _ in 0..profile_calls {
                 match side.as_str() {
                     "crate" => crate_call(&client, call).await,
                     "raw" => raw_call(&http, &base, call).await,
-                    other => panic!("--profile takes crate or raw, not {other}"),
+                    "raw-timeout" => raw_call(&http_timeout, &base, call).await,
+                    other => panic!("--profile takes crate, raw or raw-timeout, not {other}"),
                 }
             }
             continue;
         }
         for concurrency in [1, 16] {
             let calls = scenario.calls;
-            // Warm up both (connections, allocator).
+            let side = |which: usize| {
+                let (client, http, http_timeout, base) = (&client, &http, &http_timeout, &base);
+                async move {
+                    match which {
+                        0 => timed(calls, concurrency, || crate_call(client, call)).await,
+                        1 => timed(calls, concurrency, || raw_call(http, base, call)).await,
+                        _ => timed(calls, concurrency, || raw_call(http_timeout, base, call)).await,
+                    }
+                }
+            };
+            // Warm up all three (connections, allocator).
             timed(calls / 10 + 1, concurrency, || crate_call(&client, call)).await;
             timed(calls / 10 + 1, concurrency, || raw_call(&http, &base, call)).await;
-            let (mut ratios, mut cpu_ratios, mut ours, mut theirs) =
-                (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            timed(calls / 10 + 1, concurrency, || {
+                raw_call(&http_timeout, &base, call)
+            })
+            .await;
+            let mut results: [Vec<(Duration, Duration)>; 3] = Default::default();
             for round in 0..rounds {
-                let (c, r) = if round % 2 == 0 {
-                    let c = timed(calls, concurrency, || crate_call(&client, call)).await;
-                    (
-                        c,
-                        timed(calls, concurrency, || raw_call(&http, &base, call)).await,
-                    )
-                } else {
-                    let r = timed(calls, concurrency, || raw_call(&http, &base, call)).await;
-                    (
-                        timed(calls, concurrency, || crate_call(&client, call)).await,
-                        r,
-                    )
-                };
-                ratios.push(c.0.as_secs_f64() / r.0.as_secs_f64());
-                cpu_ratios.push(c.1.as_secs_f64() / r.1.as_secs_f64().max(1e-9));
-                ours.push(calls as f64 / c.0.as_secs_f64());
-                theirs.push(calls as f64 / r.0.as_secs_f64());
+                // The order rotates, so no side always runs first or last.
+                for offset in 0..3 {
+                    let which = (round + offset) % 3;
+                    results[which].push(side(which).await);
+                }
             }
+            let ratio = |of: usize, to: usize, cpu: bool| {
+                median(
+                    results[of]
+                        .iter()
+                        .zip(&results[to])
+                        .map(|(a, b)| {
+                            let (a, b) = if cpu { (a.1, b.1) } else { (a.0, b.0) };
+                            a.as_secs_f64() / b.as_secs_f64().max(1e-9)
+                        })
+                        .collect(),
+                )
+            };
+            let per_second = |which: usize| {
+                median(
+                    results[which]
+                        .iter()
+                        .map(|r| calls as f64 / r.0.as_secs_f64())
+                        .collect(),
+                )
+            };
             println!(
-                "{:<28} {:>4} {:>8} {:>10.0} {:>10.0} {:>9.2}x {:>9.2}x",
+                "{:<28} {:>4} {:>8} {:>10.0} {:>10.0} {:>9.2}x {:>9.2}x {:>9.2}x {:>9.2}x",
                 scenario.name,
                 concurrency,
                 scenario.body.len(),
-                median(ours),
-                median(theirs),
-                median(ratios),
-                median(cpu_ratios)
+                per_second(0),
+                per_second(1),
+                ratio(0, 1, false),
+                ratio(0, 1, true),
+                ratio(0, 2, false),
+                ratio(0, 2, true),
             );
         }
     }
