@@ -252,7 +252,9 @@ impl Runtime {
                 .classify(op, answer.status, &answer.headers, &answer.body)
         };
         let decoder = if op.success.contains(&answer.status.as_u16()) {
-            CALL.try_with(|r| r.borrow().decoder).ok().flatten()
+            CALL.try_with(|r| r.borrow().as_ref().and_then(|r| r.decoder))
+                .ok()
+                .flatten()
         } else {
             None
         };
