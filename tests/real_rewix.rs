@@ -4,6 +4,7 @@
 //! with its reason, and the test checks that the list matches the directory, so nothing is skipped silently.
 //! Since issue 12 the XML payloads of the ghost calls and of the catalog export decode through the client's XML
 //! documents ([`XmlDocument`]), and the XML requests are sent to the sandbox, which accepts them.
+#![cfg(feature = "rewix")]
 
 mod support;
 

@@ -4,15 +4,9 @@
 
 mod support;
 
-use std::{
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::sync::{Arc, Mutex};
 
-use fulfillment_apis::{
-    ErrorKind, RetryPolicy,
-    rewix::{self, DropshippingOrder, OrderDate, SendOutcome},
-};
+use fulfillment_apis::{ErrorKind, rewix::SendOutcome};
 use serde_json::json;
 
 use support::rewix_client::*;
@@ -239,7 +233,13 @@ async fn reserve_and_send_keeps_the_lock_when_the_order_may_exist() {
 #[cfg(feature = "sandbox")]
 #[tokio::test]
 async fn under_dropped_connections_and_5xx_no_key_gets_two_orders() {
-    use fulfillment_apis::sandbox::RewixSandbox;
+    use std::time::Duration;
+
+    use fulfillment_apis::{
+        RetryPolicy,
+        rewix::{self, DropshippingOrder, OrderDate},
+        sandbox::RewixSandbox,
+    };
 
     let sandbox = RewixSandbox::start().await.unwrap();
     sandbox.faults().reseed(7);

@@ -1,5 +1,6 @@
 //! Issue 12, the XML wire format: the provider document's XML examples round-trip exactly through the client's
 //! types, and a client built with `WireFormat::Xml` really speaks XML on the wire.
+#![cfg(feature = "rewix")]
 
 use std::{fs, path::PathBuf};
 

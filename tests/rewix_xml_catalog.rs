@@ -2,6 +2,7 @@
 //! binding decode into the generated `ProductPage` with every value the JSON type has a field for, the
 //! sandbox's XML and JSON exports of one catalog decode to the same values, and the catalog stream and the
 //! incremental sync work with a client in `WireFormat::Xml`.
+#![cfg(feature = "rewix")]
 
 mod support;
 
