@@ -14,8 +14,12 @@ use serde::{
 
 /// A value of the enum `T`, or a value the spec does not list (kept exactly as received).
 ///
+/// The generated types use it for provider statuses (for example Gooten's `OrderItemStatus`):
+///
 /// ```
-/// use fulfillment_apis::{OpenEnum, gooten::types::OrderItemStatus};
+/// use fulfillment_apis::OpenEnum;
+/// # #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+/// # enum OrderItemStatus { Shipped }
 ///
 /// let known: OpenEnum<OrderItemStatus> = serde_json::from_str(r#""Shipped""#).unwrap();
 /// assert_eq!(known.known(), Some(&OrderItemStatus::Shipped));
