@@ -62,6 +62,39 @@ pub(crate) fn execute<T: 'static, E>(
     run(provider, operation, None, Box::pin(future))
 }
 
+/// [`execute`] for an operation whose answer is not JSON (progenitor's `ByteStream`, a type the crate's users
+/// cannot name): the whole body. The runtime has already read it within its size limit, so this only joins
+/// the chunks in memory.
+#[cfg_attr(not(feature = "rewix"), allow(dead_code))] // only Rewix has such an operation today
+pub(crate) async fn execute_bytes<E>(
+    provider: Provider,
+    operation: &'static str,
+    future: impl Future<
+        Output = std::result::Result<
+            ResponseValue<progenitor_client::ByteStream>,
+            progenitor_client::Error<E>,
+        >,
+    >,
+) -> Result<Bytes> {
+    use futures::StreamExt;
+
+    let mut stream = execute(provider, operation, future).await?.into_inner();
+    let mut chunks = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        chunks.push(chunk.map_err(|e| {
+            Error::new(ErrorKind::Transport)
+                .with_provider(provider)
+                .with_operation(operation)
+                .with_message("the answer's body could not be read")
+                .with_source(e)
+        })?);
+    }
+    Ok(match chunks.len() {
+        1 => chunks.pop().unwrap_or_default(),
+        _ => chunks.concat().into(),
+    })
+}
+
 /// [`execute`] for an operation whose success answer is JSON: the runtime decodes it once, itself (names matched
 /// ignoring case where the provider does), instead of the generated code.
 pub(crate) fn execute_decoded<T, E>(

@@ -29,9 +29,11 @@ use std::{fmt, future::Future, pin::Pin, sync::Arc};
 
 use http::{HeaderMap, StatusCode};
 
-// `execute` serves the generated wrappers of operations whose answer is not JSON (the Rewix XML catalog).
+// `execute_bytes` serves the generated wrappers of operations whose answer is not JSON (the Rewix XML catalog).
 #[allow(unused_imports)]
 pub(crate) use call::execute;
+#[allow(unused_imports)]
+pub(crate) use call::execute_bytes;
 pub(crate) use call::execute_decoded;
 #[cfg(feature = "sandbox")]
 pub(crate) use case_insensitive::CaseInsensitive;
