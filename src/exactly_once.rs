@@ -20,6 +20,9 @@
 //!    up, found -> this call created it ([`Outcome::Created`]); not (yet) found -> outcome unknown, never sent
 //!    again.
 //!
+//! With `look_up_first` (Rewix's `send_order_if_new`), the key is looked up once before the first send as
+//! well, so a second *call* with the same key finds the order an earlier call stored.
+//!
 //! The lookup budget is bounded: [`LOOKUP_ROUNDS`] rounds of one lookup call, each retried by the runtime like
 //! any idempotent request, so at most `LOOKUP_ROUNDS x max_attempts` lookup requests per ambiguity.
 
@@ -66,6 +69,9 @@ pub(crate) struct Submission<S, L> {
     /// Looks the order up by the caller's key: `Ok(Some)` found, `Ok(None)` surely not stored, `Err` cannot
     /// tell. `None` when the order has no key.
     pub look_up: Option<L>,
+    /// Look the key up before the first send too, so that an order an earlier *call* stored (a process that
+    /// crashed, an error with the outcome unknown) is found instead of sent again.
+    pub look_up_first: bool,
 }
 
 /// Submits an order exactly once (the policy in the module docs).
@@ -80,6 +86,18 @@ where
     LF: Future<Output = Result<Option<F>>>,
 {
     let max_attempts = policy.max_attempts();
+    if let (true, Some(look_up)) = (submission.look_up_first, &submission.look_up) {
+        // A lookup that cannot tell is returned as it is: nothing was sent, so sending later is safe.
+        let found = retry_errors(policy, LOOKUP_ROUNDS, "the order lookup", |_| look_up()).await?;
+        if let Some(found) = found {
+            tracing::info!("an earlier call stored the order; not sent again");
+            return Ok(Resolved::Found {
+                found,
+                attempts: 0,
+                accepted: false,
+            });
+        }
+    }
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -156,6 +174,14 @@ mod tests {
         sends: Vec<Result<&'static str>>,
         lookups: Option<Vec<Result<Option<&'static str>>>>,
     ) -> (Result<Resolved<&'static str, &'static str>>, u32, u32) {
+        run_with(false, sends, lookups).await
+    }
+
+    async fn run_with(
+        look_up_first: bool,
+        sends: Vec<Result<&'static str>>,
+        lookups: Option<Vec<Result<Option<&'static str>>>>,
+    ) -> (Result<Resolved<&'static str, &'static str>>, u32, u32) {
         let (sent, looked) = (AtomicU32::new(0), AtomicU32::new(0));
         let sends = std::sync::Mutex::new(sends.into_iter());
         let lookups = lookups.map(|l| std::sync::Mutex::new(l.into_iter()));
@@ -171,7 +197,12 @@ mod tests {
                 async move { next }
             }
         });
-        let result = submit(&policy(), Submission { send, look_up }).await;
+        let submission = Submission {
+            send,
+            look_up,
+            look_up_first,
+        };
+        let result = submit(&policy(), submission).await;
         (result, sent.into_inner(), looked.into_inner())
     }
 
@@ -261,5 +292,40 @@ mod tests {
             })
         ));
         assert_eq!((sent, looked), (2, 2));
+    }
+
+    #[tokio::test]
+    async fn looking_up_first_finds_an_earlier_calls_order_and_never_sends() {
+        let (result, sent, looked) = run_with(true, vec![], Some(vec![Ok(Some("earlier"))])).await;
+        assert!(matches!(
+            result,
+            Ok(Resolved::Found {
+                found: "earlier",
+                attempts: 0,
+                accepted: false
+            })
+        ));
+        assert_eq!((sent, looked), (0, 1));
+        // Not there: sent as usual, and a lost answer is still looked up.
+        let (result, sent, looked) = run_with(
+            true,
+            vec![Err(lost())],
+            Some(vec![Ok(None), Ok(Some("ours"))]),
+        )
+        .await;
+        assert!(matches!(
+            result,
+            Ok(Resolved::Found {
+                found: "ours",
+                attempts: 1,
+                ..
+            })
+        ));
+        assert_eq!((sent, looked), (1, 2));
+        // A lookup that cannot tell: nothing is sent, and the error says so (outcome known: nothing sent).
+        let failing = || Err(Error::new(ErrorKind::Server));
+        let (result, sent, looked) = run_with(true, vec![], Some(vec![failing(), failing()])).await;
+        assert!(result.is_err_and(|e| e.kind() == ErrorKind::Server && !e.outcome_unknown()));
+        assert_eq!((sent, looked), (0, LOOKUP_ROUNDS));
     }
 }

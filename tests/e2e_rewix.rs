@@ -136,3 +136,28 @@ async fn a_thousand_orders_under_dropped_answers_are_stored_exactly_once() {
     assert!(dropped >= 100, "the fault really fired ({dropped} drops)");
     assert!(found_after_loss > 0);
 }
+
+/// A second *call* with the same key: `send_order` sends it again (Rewix does not refuse the key, and the
+/// sandbox stores a second order, as Rewix does), `send_order_if_new` finds the first and sends nothing.
+#[tokio::test]
+async fn a_second_call_with_the_same_key_is_found_by_send_order_if_new() {
+    let sandbox = RewixSandbox::start().await.unwrap();
+    let client = client(&sandbox);
+    sandbox.set_available(55, 100);
+    let order =
+        DropshippingOrder::new("AGAIN-1", OrderDate::now(), None, recipient()).add_item(55, 1);
+
+    let first = client.send_order_if_new(&order).await.unwrap();
+    assert_eq!((first.outcome, first.attempts), (SendOutcome::Created, 1));
+    let again = client.send_order_if_new(&order).await.unwrap();
+    assert_eq!(
+        (again.outcome, again.attempts),
+        (SendOutcome::AlreadyExisted, 0)
+    );
+    assert_eq!(again.order_id, first.order_id);
+    assert_eq!(sandbox.orders_with_key("AGAIN-1"), 1);
+
+    // What `send_order_if_new` guards against: a plain second `send_order` makes a second order.
+    client.send_order(&order).await.unwrap();
+    assert_eq!(sandbox.orders_with_key("AGAIN-1"), 2);
+}

@@ -117,8 +117,16 @@ impl Client {
                 }
             }
         });
-        let resolved =
-            exactly_once::submit(&self.retry, exactly_once::Submission { send, look_up }).await?;
+        let resolved = exactly_once::submit(
+            &self.retry,
+            // Gooten refuses a second order with the same `SourceId` itself (`ErrorKind::Duplicate`).
+            exactly_once::Submission {
+                send,
+                look_up,
+                look_up_first: false,
+            },
+        )
+        .await?;
         Ok(match resolved {
             Resolved::Created { answer, attempts } => SubmittedOrder {
                 id: answer,

@@ -94,7 +94,7 @@ impl Client {
                 .await?;
             let locked = locked_by_us(&wanted, &before, &after);
             let lock_short = lock_shortfalls(&wanted, &locked, &after);
-            match self.send_exactly_once(order, request).await {
+            match self.send_exactly_once(order, request, false).await {
                 Ok(mut sent) => {
                     merge_short(&mut sent.short_items, lock_short);
                     Ok(sent)

@@ -185,7 +185,8 @@ impl Client {
     /// [`Client::reserve_and_send`]. Either way, check [`SentOrder::short_items`].
     ///
     /// If this returns an error with [`Error::outcome_unknown`](crate::Error::outcome_unknown), the order may
-    /// exist: call [`Client::find_order`] before sending it again (a new call sends at once, without a lookup).
+    /// exist: send it again with [`Client::send_order_if_new`], which looks the key up first (a new
+    /// `send_order` call sends at once, without a lookup).
     ///
     /// ```no_run
     /// # async fn run(client: fulfillment_apis::rewix::Client, order: fulfillment_apis::rewix::DropshippingOrder)
@@ -202,7 +203,35 @@ impl Client {
             "fulfillment_apis.rewix.send_order",
             items = order.items().len()
         );
-        self.send_exactly_once(order, request)
+        self.send_exactly_once(order, request, false)
+            .instrument(span)
+            .await
+    }
+
+    /// [`Client::send_order`] for an order that an earlier call may have sent already: looks its key up
+    /// first, and sends it only when Rewix has no order with that key (outcome
+    /// [`SendOutcome::AlreadyExisted`] with `attempts == 0` when it has). Use it to send again after a
+    /// restart, or after an error with [`Error::outcome_unknown`](crate::Error::outcome_unknown): Rewix does
+    /// not refuse a second order with the same key, so a plain `send_order` would create one. It costs one
+    /// lookup more. Two calls with the same key *at the same time* can still both find nothing and both send:
+    /// send each key from one place at a time.
+    ///
+    /// ```no_run
+    /// # async fn run(client: fulfillment_apis::rewix::Client, order: fulfillment_apis::rewix::DropshippingOrder)
+    /// # -> fulfillment_apis::Result<()> {
+    /// let sent = client.send_order_if_new(&order).await?;
+    /// if sent.outcome == fulfillment_apis::rewix::SendOutcome::AlreadyExisted {
+    ///     println!("order {} was already there: {:?}", sent.key, sent.order_id);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_order_if_new(&self, order: &DropshippingOrder) -> Result<SentOrder> {
+        let request = order.to_request()?;
+        let span = tracing::info_span!(
+            "fulfillment_apis.rewix.send_order_if_new",
+            items = order.items().len()
+        );
+        self.send_exactly_once(order, request, true)
             .instrument(span)
             .await
     }
@@ -213,12 +242,17 @@ impl Client {
         &self,
         order: &DropshippingOrder,
         request: types::DropshippingOrderRequest,
+        look_up_first: bool,
     ) -> Result<SentOrder> {
         // In the client's wire format (JSON or XML).
         let send = || self.post_order(&request);
         let look_up = Some(|| self.find_order(order.key()));
-        let resolved =
-            exactly_once::submit(&self.retry, exactly_once::Submission { send, look_up }).await?;
+        let submission = exactly_once::Submission {
+            send,
+            look_up,
+            look_up_first,
+        };
+        let resolved = exactly_once::submit(&self.retry, submission).await?;
         Ok(match resolved {
             Resolved::Created { answer, attempts } => SentOrder::created(order, answer, attempts),
             // Rewix answered 2xx, so this call created the order; only the answer was unreadable.
