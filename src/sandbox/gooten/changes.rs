@@ -23,7 +23,9 @@ use super::{
     body,
     catalog::{Catalog, CurrencyInfo},
     catalog_item, country_failure, currency_code, empty_message, envelope, failure, get_ci,
-    invalid, invalid_one, is_blank, not_found, not_valid, resolve_offer, ship_to_address, typed,
+    invalid, invalid_one, is_blank, not_found, not_valid, resolve_offer, ship_to_address,
+    status::{is_cancelled, status_name},
+    typed,
 };
 use crate::gooten::types as t;
 use crate::sandbox::http::{Answer, Query, Refusal, json, lock};
@@ -117,19 +119,6 @@ fn by_gooten_id<'a>(
             &id.to_string(),
         )
     })
-}
-
-/// An item's status as Gooten spells it (`"New"`), or empty when unknown.
-fn status_name(item: &t::OrderDetailsItem) -> String {
-    item.status
-        .as_ref()
-        .and_then(|s| serde_json::to_value(s).ok())
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
-}
-
-fn is_cancelled(item: &t::OrderDetailsItem) -> bool {
-    matches!(status_name(item).as_str(), "Cancelled" | "Canceled")
 }
 
 /// Refuses an order-level change (`what`) unless every item that is not cancelled is in one of `allowed`.
