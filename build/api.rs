@@ -140,15 +140,11 @@ pub fn wrappers(operations: &[Operation], ids: &dyn Fn(&str) -> String) -> Token
         } else {
             output.clone()
         };
-        let answer = if op.streams() {
-            "the answer's bytes".to_string()
-        } else {
-            quote!(#output).to_string().replace(' ', "")
-        };
+        let answer = quote!(#output).to_string().replace(' ', "");
         let answer = match answer.strip_prefix("types::") {
             Some(name) => format!("[`{name}`](types::{name})"),
             None if answer == "()" => "nothing".to_string(),
-            None if op.streams() => answer,
+            None if op.streams() => "the answer's bytes".to_string(),
             None => format!("`{answer}`"),
         };
         let summary = format!(
