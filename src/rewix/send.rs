@@ -198,14 +198,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn send_order(&self, order: &DropshippingOrder) -> Result<SentOrder> {
-        let request = order.to_request()?;
-        let span = tracing::info_span!(
-            "fulfillment_apis.rewix.send_order",
-            items = order.items().len()
-        );
-        self.send_exactly_once(order, request, false)
-            .instrument(span)
-            .await
+        self.send_keyed(order, false).await
     }
 
     /// [`Client::send_order`] for an order that an earlier call may have sent already: looks its key up
@@ -226,12 +219,22 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn send_order_if_new(&self, order: &DropshippingOrder) -> Result<SentOrder> {
+        self.send_keyed(order, true).await
+    }
+
+    /// [`Client::send_order`] and [`Client::send_order_if_new`]: the order's request, in one span.
+    async fn send_keyed(
+        &self,
+        order: &DropshippingOrder,
+        look_up_first: bool,
+    ) -> Result<SentOrder> {
         let request = order.to_request()?;
         let span = tracing::info_span!(
-            "fulfillment_apis.rewix.send_order_if_new",
-            items = order.items().len()
+            "fulfillment_apis.rewix.send_order",
+            items = order.items().len(),
+            look_up_first
         );
-        self.send_exactly_once(order, request, true)
+        self.send_exactly_once(order, request, look_up_first)
             .instrument(span)
             .await
     }
