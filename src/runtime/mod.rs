@@ -29,7 +29,8 @@ use std::{fmt, future::Future, pin::Pin, sync::Arc};
 
 use http::{HeaderMap, StatusCode};
 
-// `execute_bytes` serves the generated wrappers of operations whose answer is not JSON (the Rewix XML catalog).
+// The generated wrappers: `execute` for operations that answer nothing, `execute_bytes` for those whose answer is
+// not JSON (the Rewix XML catalog), `execute_decoded` for JSON answers.
 #[allow(unused_imports)]
 pub(crate) use call::execute;
 #[allow(unused_imports)]
