@@ -174,6 +174,20 @@ fn missing(value: &Value, root: &str, required: &[&str]) -> Vec<t::ValidationFai
         .collect()
 }
 
+/// A JSON object body read as `T` once its required fields are there: a missing one is answered with Gooten's
+/// `{root}.{Name}` failures, as the service does, rather than with a decode error.
+fn required_body<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    root: &str,
+    required: &[&str],
+) -> Result<T, Refusal> {
+    let errors = missing(&json_body(bytes, root)?, root, required);
+    if !errors.is_empty() {
+        return Err(invalid(errors));
+    }
+    body(bytes, root)
+}
+
 fn json_body(bytes: &[u8], root: &str) -> Result<Value, Refusal> {
     serde_json::from_slice(bytes).map_err(|e| {
         invalid_one(
@@ -191,12 +205,7 @@ async fn update_shipping_address(
 ) -> Answer {
     let query = authorize(q, "updateShippingAddress")?;
     let id = order_id(&query, "orderId")?;
-    let raw = json_body(&bytes, "ShippingAddress")?;
-    let errors = missing(&raw, "ShippingAddress", SHIP_TO_REQUIRED);
-    if !errors.is_empty() {
-        return Err(invalid(errors));
-    }
-    let address: t::ShipToAddress = body(&bytes, "ShippingAddress")?;
+    let address: t::ShipToAddress = required_body(&bytes, "ShippingAddress", SHIP_TO_REQUIRED)?;
     if let Some(failure) = country_failure("ShippingAddress.CountryCode", &address.country_code) {
         return Err(invalid(vec![failure]));
     }
@@ -219,16 +228,11 @@ async fn update_shipping_method(
 ) -> Answer {
     let query = authorize(q, "updateShippingMethod")?;
     let id = order_id(&query, "orderId")?;
-    let raw = json_body(&bytes, "ShippingMethodChange")?;
-    let errors = missing(
-        &raw,
+    let change: t::ShippingMethodChange = required_body(
+        &bytes,
         "ShippingMethodChange",
         &["OrderItemIds", "NewShippingMethod"],
-    );
-    if !errors.is_empty() {
-        return Err(invalid(errors));
-    }
-    let change: t::ShippingMethodChange = body(&bytes, "ShippingMethodChange")?;
+    )?;
     let mut inner = lock(&state.inner);
     let order = by_gooten_id(&mut inner, "orderId", id)?;
     let country = order
@@ -295,12 +299,7 @@ fn not_an_item(property: &str, item_id: i64, order_id: i64) -> t::ValidationFail
 async fn cancel_order_items(State(state): GState, RawQuery(q): RawQuery, bytes: Bytes) -> Answer {
     let query = authorize(q, "cancelOrderItems")?;
     let id = order_id(&query, "orderId")?;
-    let raw = json_body(&bytes, "CancelItems")?;
-    let errors = missing(&raw, "CancelItems", &["Ids"]);
-    if !errors.is_empty() {
-        return Err(invalid(errors));
-    }
-    let request: t::CancelItemsRequest = body(&bytes, "CancelItems")?;
+    let request: t::CancelItemsRequest = required_body(&bytes, "CancelItems", &["Ids"])?;
     if request.ids.len() > MAX_CANCEL_IDS {
         return Err(invalid_one(
             "CancelItems.Ids",
@@ -520,4 +519,70 @@ async fn get_partner_prices(RawQuery(q): RawQuery, bytes: Bytes) -> Answer {
             had_error: Some(false),
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::response::IntoResponse;
+
+    use super::*;
+
+    /// The `(PropertyName, ErrorMessage)` pairs of a refused body's 400 answer.
+    async fn failures(refusal: Refusal) -> Vec<(String, String)> {
+        let response = refusal.into_response();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let answer: t::Error = serde_json::from_slice(&body).unwrap();
+        assert_eq!(answer.had_error, Some(true));
+        answer
+            .errors
+            .into_iter()
+            .map(|f| (f.property_name.unwrap(), f.error_message.unwrap()))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_body_with_its_required_fields_decodes_and_one_without_is_refused_by_name() {
+        let required = &["OrderItemIds", "NewShippingMethod"];
+        let change: t::ShippingMethodChange = required_body(
+            br#"{"orderitemids": [7], "NewShippingMethod": "expedited"}"#,
+            "ShippingMethodChange",
+            required,
+        )
+        .unwrap();
+        assert_eq!(change.order_item_ids, [7]);
+
+        let refused = required_body::<t::ShippingMethodChange>(
+            br#"{"OrderItemIds": [7], "NewShippingMethod": ""}"#,
+            "ShippingMethodChange",
+            required,
+        );
+        assert_eq!(
+            failures(refused.err().unwrap()).await,
+            [(
+                "ShippingMethodChange.NewShippingMethod".to_string(),
+                "'New Shipping Method' should not be empty.".to_string()
+            )]
+        );
+
+        // Not an object, and not JSON at all: refused as a whole, never decoded.
+        let refused = required_body::<t::CancelItemsRequest>(b"[1, 2]", "CancelItems", &["Ids"]);
+        assert_eq!(
+            failures(refused.err().unwrap()).await,
+            [(
+                "CancelItems".to_string(),
+                "'CancelItems' should not be empty.".to_string()
+            )]
+        );
+        let refused = required_body::<t::CancelItemsRequest>(b"{", "CancelItems", &["Ids"]);
+        let failures = failures(refused.err().unwrap()).await;
+        assert_eq!(failures[0].0, "CancelItems");
+        assert!(
+            failures[0]
+                .1
+                .starts_with("The request body could not be read as CancelItems")
+        );
+    }
 }
